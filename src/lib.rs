@@ -1,0 +1,10 @@
+//! packsmith: a packet crafting shell with Scapy's language, built for speed.
+//!
+//! Data flows one way: `lang` parses and evaluates text into values, `packet`
+//! builds them into bytes that `net` sends; `net` receives bytes that `packet`
+//! dissects into results shown by `packet::show` or saved by `capture`.
+
+pub mod layers;
+pub mod packet;
+pub mod suggest;
+pub mod wire;

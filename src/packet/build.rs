@@ -1,0 +1,281 @@
+//! Building: lay out every layer's header fields, run each layer's fix-up from
+//! the innermost outward (lengths and checksums see their payload), then append
+//! trailing padding. Computed fields the user set explicitly are left alone.
+
+use super::decl::{Default, Fixup, Kind, LayerKind, TlvDef, TlvFmt};
+use super::layer::{default_int, Layer};
+use super::value::{Rng, Tlv, TlvValue, Value};
+use super::Packet;
+use std::sync::OnceLock;
+
+/// Resolves the source address the kernel would use towards a destination.
+/// The CLI installs one backed by the routing table; without it, an unset IP
+/// source builds as 0.0.0.0 (the kernel fills it at send time).
+pub type SourceResolver = fn(u32) -> Option<u32>;
+
+static SOURCE_RESOLVER: OnceLock<SourceResolver> = OnceLock::new();
+
+pub fn set_source_resolver(f: SourceResolver) {
+    let _ = SOURCE_RESOLVER.set(f);
+}
+
+pub fn resolve_source(dst: u32) -> Option<u32> {
+    SOURCE_RESOLVER.get().and_then(|f| f(dst))
+}
+
+/// Builds `p`, appending its bytes to `out`.
+pub fn build_into(p: &Packet, out: &mut Vec<u8>) {
+    build_layers(&p.layers, out);
+}
+
+/// Builds a slice of layers (used for the packet and for option sub-layers).
+pub fn build_layers(layers: &[Layer], out: &mut Vec<u8>) {
+    let mut rng: Option<Rng> = None;
+    let mut spans: Vec<(usize, usize)> = Vec::with_capacity(layers.len());
+    for i in 0..layers.len() {
+        let start = out.len();
+        if layers[i].def.kind != LayerKind::Padding {
+            write_fields(layers, i, out, &mut rng);
+        }
+        spans.push((start, out.len()));
+    }
+    for i in (0..layers.len()).rev() {
+        if let Some(fix) = layers[i].def.fixup {
+            let end = out.len();
+            fix(&mut Fixup {
+                buf: out,
+                layers,
+                idx: i,
+                spans: &spans,
+                end,
+            });
+        }
+    }
+    for l in layers.iter().filter(|l| l.def.kind == LayerKind::Padding) {
+        if let Some(Value::Bytes(b)) = l.get(0) {
+            out.extend_from_slice(b);
+        }
+    }
+}
+
+/// Accumulates bit fields until they fill whole bytes.
+struct Bits {
+    acc: u64,
+    n: u32,
+}
+
+impl Bits {
+    fn push(&mut self, out: &mut Vec<u8>, width: u32, v: u64) {
+        if self.n == 0 && width % 8 == 0 {
+            let bytes = v.to_be_bytes();
+            out.extend_from_slice(&bytes[8 - (width as usize / 8)..]);
+            return;
+        }
+        let mask = if width >= 64 {
+            u64::MAX
+        } else {
+            (1 << width) - 1
+        };
+        // fields wider than what fits in the accumulator are split
+        if self.n + width > 64 {
+            let first = 64 - self.n;
+            self.push(out, first, (v & mask) >> (width - first));
+            self.push(out, width - first, v);
+            return;
+        }
+        self.acc = (self.acc << width) | (v & mask);
+        self.n += width;
+        while self.n >= 8 {
+            self.n -= 8;
+            out.push((self.acc >> self.n) as u8);
+        }
+        self.acc &= (1u64 << self.n).wrapping_sub(1);
+    }
+
+    fn flush(&mut self, out: &mut Vec<u8>) {
+        if self.n > 0 {
+            out.push((self.acc << (8 - self.n)) as u8);
+            self.acc = 0;
+            self.n = 0;
+        }
+    }
+}
+
+fn write_fields(layers: &[Layer], i: usize, out: &mut Vec<u8>, rng: &mut Option<Rng>) {
+    let layer = &layers[i];
+    let def = layer.def;
+    let start = out.len();
+    let bind = layers
+        .get(i + 1)
+        .and_then(|u| u.def.binds.iter().find(|b| b.lower == def.name));
+    let mut bits = Bits { acc: 0, n: 0 };
+    for (fi, f) in def.fields.iter().enumerate() {
+        if !layer.present(fi) {
+            continue;
+        }
+        let kind = f.kind_for(layer);
+        let drawn;
+        let val = match layer.get(fi) {
+            Some(Value::Rand(r)) => {
+                drawn = r.draw(rng.get_or_insert_with(Rng::new));
+                Some(&drawn)
+            }
+            v => v,
+        };
+        match kind {
+            Kind::Bits(_) | Kind::Ipv4 | Kind::Mac => {
+                let width = match kind {
+                    Kind::Bits(n) => u32::from(n),
+                    Kind::Ipv4 => 32,
+                    _ => 48,
+                };
+                let v = match val {
+                    Some(v) => super::layer::value_int(v),
+                    None => match bind.and_then(|b| b.fields.iter().find(|(n, _)| *n == f.name)) {
+                        Some((_, v)) => *v,
+                        None => unset_int(layers, i, fi),
+                    },
+                };
+                bits.push(out, width, v);
+            }
+            Kind::Bytes(len) => {
+                bits.flush(out);
+                let b: &[u8] = match (val, f.default) {
+                    (Some(Value::Bytes(b)), _) => b,
+                    (None, Default::Bytes(d)) => d,
+                    _ => &[],
+                };
+                match len {
+                    super::decl::Len::Fixed(n) => {
+                        let take = b.len().min(n);
+                        out.extend_from_slice(&b[..take]);
+                        out.resize(out.len() + (n - take), 0);
+                    }
+                    _ => out.extend_from_slice(b),
+                }
+            }
+            Kind::Options(..) => {
+                bits.flush(out);
+                if let Some(Value::Options(opts)) = val {
+                    for o in opts {
+                        build_layers(std::slice::from_ref(o), out);
+                    }
+                }
+            }
+            Kind::Tlvs(defs, _) => {
+                bits.flush(out);
+                if let Some(Value::Tlvs(opts)) = val {
+                    encode_tlvs(defs, opts, out);
+                }
+            }
+            Kind::Ipv4List(_) => {
+                bits.flush(out);
+                if let Some(Value::Addrs(a)) = val {
+                    for x in a {
+                        out.extend_from_slice(&x.to_be_bytes());
+                    }
+                }
+            }
+            Kind::Depends(_) => {}
+        }
+    }
+    bits.flush(out);
+    if let Some(align) = header_align(def) {
+        let pad = (align - (out.len() - start) % align) % align;
+        out.resize(out.len() + pad, 0);
+    }
+}
+
+/// Layers whose header is padded to a multiple of 4 bytes (IP with options).
+fn header_align(def: &super::decl::LayerDef) -> Option<usize> {
+    def.fields
+        .iter()
+        .any(|f| matches!(f.kind, Kind::Options(..)))
+        .then_some(4)
+}
+
+/// The value an unset numeric field builds with.
+fn unset_int(layers: &[Layer], i: usize, fi: usize) -> u64 {
+    let f = &layers[i].def.fields[fi];
+    match f.default {
+        Default::Auto if matches!(f.kind, Kind::Ipv4) && f.name == "src" => {
+            // a source address: what the kernel would pick towards dst
+            let dst = layers[i]
+                .def
+                .field_index("dst")
+                .map(|d| layers[i].int(d) as u32)
+                .unwrap_or(0);
+            resolve_source(dst).map(u64::from).unwrap_or(0)
+        }
+        Default::Auto if matches!(f.kind, Kind::Mac) && f.name == "dst" => 0xffff_ffff_ffff,
+        _ => default_int(f),
+    }
+}
+
+/// Encodes TLV options, padded with zeros to a multiple of 4 bytes.
+pub fn encode_tlvs(defs: &[TlvDef], opts: &[Tlv], out: &mut Vec<u8>) {
+    let start = out.len();
+    for o in opts {
+        let fmt = defs.iter().find(|d| d.kind == o.kind).map(|d| d.fmt);
+        match (&o.value, fmt) {
+            (TlvValue::Raw(b), _) => out.extend_from_slice(b),
+            (v, Some(TlvFmt::Single)) => {
+                out.push(o.kind);
+                if let TlvValue::Bytes(b) = v {
+                    out.extend_from_slice(b);
+                }
+            }
+            (v, fmt) => {
+                let mut data = Vec::new();
+                match v {
+                    TlvValue::Bytes(b) => data.extend_from_slice(b),
+                    TlvValue::Ints(ints) => {
+                        let width = match fmt {
+                            Some(TlvFmt::U8) => 1,
+                            Some(TlvFmt::U16) => 2,
+                            _ => 4,
+                        };
+                        for x in ints {
+                            data.extend_from_slice(&x.to_be_bytes()[8 - width..]);
+                        }
+                    }
+                    TlvValue::None | TlvValue::Raw(_) => {}
+                }
+                out.push(o.kind);
+                out.push((data.len() + 2).min(255) as u8);
+                out.extend_from_slice(&data);
+            }
+        }
+    }
+    let pad = (4 - (out.len() - start) % 4) % 4;
+    out.resize(out.len() + pad, 0);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bit_accumulator_packs_msb_first() {
+        let mut out = Vec::new();
+        let mut b = Bits { acc: 0, n: 0 };
+        b.push(&mut out, 4, 4);
+        b.push(&mut out, 4, 5);
+        b.push(&mut out, 8, 0);
+        b.push(&mut out, 3, 2);
+        b.push(&mut out, 13, 185);
+        b.push(&mut out, 48, 0x0200_0000_0001);
+        b.flush(&mut out);
+        assert_eq!(out, [0x45, 0x00, 0x40, 0xb9, 2, 0, 0, 0, 0, 1]);
+    }
+
+    #[test]
+    fn odd_bits_flush_with_zero_fill() {
+        let mut out = Vec::new();
+        let mut b = Bits { acc: 0, n: 0 };
+        b.push(&mut out, 1, 1);
+        b.push(&mut out, 2, 2);
+        b.flush(&mut out);
+        assert_eq!(out, [0b1100_0000]);
+    }
+}

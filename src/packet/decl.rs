@@ -1,0 +1,361 @@
+//! The vocabulary a protocol file uses to declare a layer: its fields (name,
+//! kind, default, display, presence condition) and its behaviour hooks
+//! (fix-ups after build, payload guess, padding split, summary, matching).
+//! Everything else (build, dissect, show, ls, completion, help) derives from it.
+
+use super::layer::Layer;
+use super::matching::MatchOpts;
+use super::Packet;
+
+/// A table of numeric values and their names, e.g. ICMP types.
+pub type Names = &'static [(u64, &'static str)];
+
+/// How many bytes a variable-length field occupies when dissecting.
+#[derive(Clone, Copy)]
+pub enum Len {
+    /// Exactly this many bytes (shorter values are zero-padded when built).
+    Fixed(usize),
+    /// Everything left in the layer.
+    Rest,
+    /// Computed from fields already dissected (e.g. `ihl * 4 - 20`).
+    From(fn(&Layer) -> usize),
+}
+
+/// The wire shape of a field.
+#[derive(Clone, Copy)]
+pub enum Kind {
+    /// An unsigned integer of 1..=64 bits, packed big-endian with its neighbours.
+    Bits(u8),
+    /// An IPv4 address (32 bits).
+    Ipv4,
+    /// A MAC address (48 bits).
+    Mac,
+    /// A byte string.
+    Bytes(Len),
+    /// A list of sub-layers of one family (IP options), `Len` bytes in total.
+    Options(&'static OptionFamily, Len),
+    /// Type-length-value options as Scapy's `(name, value)` pairs (TCP options),
+    /// `Len` bytes in total.
+    Tlvs(&'static [TlvDef], Len),
+    /// A list of IPv4 addresses (source-route `routers`), `Len` bytes in total.
+    Ipv4List(Len),
+    /// A field whose shape depends on other fields (ICMP `unused`).
+    Depends(fn(&Layer) -> Kind),
+}
+
+/// How the value of one kind of TLV option is laid out.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum TlvFmt {
+    /// A single byte with no length (EOL, NOP).
+    Single,
+    /// Length byte and no data (SAckOK).
+    Empty,
+    U8,
+    U16,
+    /// Two 32-bit numbers (Timestamp).
+    U32Pair,
+    /// Any number of 32-bit numbers (SAck blocks).
+    U32List,
+    Bytes,
+}
+
+/// One known TLV option: its kind byte, Scapy's name and its layout.
+pub struct TlvDef {
+    pub kind: u8,
+    pub name: &'static str,
+    pub fmt: TlvFmt,
+}
+
+/// A field's value before the user sets it.
+#[derive(Clone, Copy)]
+pub enum Default {
+    /// Computed when the packet is built (lengths, checksums, ...); shows as `None`.
+    Auto,
+    Int(u64),
+    Bytes(&'static [u8]),
+    /// Milliseconds since midnight UTC, taken when the packet is built.
+    NowMs,
+    /// An empty list (options).
+    Empty,
+}
+
+/// How a field's value is displayed.
+#[derive(Clone, Copy)]
+pub enum Show {
+    Dec,
+    Hex,
+    Enum(Names),
+    /// Like `Enum`, hexadecimal when the value has no name (Ether `type`).
+    XEnum(Names),
+    /// Names chosen by other fields (ICMP codes by type).
+    EnumBy(fn(&Layer) -> Names),
+    /// One name per bit, least significant first.
+    Flags(&'static [&'static str]),
+    /// Milliseconds since midnight, shown as a time of day.
+    TimeMs,
+}
+
+/// One field of a layer.
+pub struct Field {
+    pub name: &'static str,
+    pub kind: Kind,
+    pub default: Default,
+    pub show: Show,
+    /// The field exists only when this returns true (ICMP `gw` only for redirects).
+    pub when: Option<fn(&Layer) -> bool>,
+    pub doc: &'static str,
+}
+
+impl Field {
+    /// A plain field; refine it with the builder methods below.
+    pub const fn new(name: &'static str, kind: Kind, default: Default) -> Field {
+        Field {
+            name,
+            kind,
+            default,
+            show: Show::Dec,
+            when: None,
+            doc: "",
+        }
+    }
+    pub const fn show(mut self, show: Show) -> Field {
+        self.show = show;
+        self
+    }
+    pub const fn when(mut self, cond: fn(&Layer) -> bool) -> Field {
+        self.when = Some(cond);
+        self
+    }
+    pub const fn doc(mut self, doc: &'static str) -> Field {
+        self.doc = doc;
+        self
+    }
+    pub const fn hex(self) -> Field {
+        self.show(Show::Hex)
+    }
+
+    /// The field's shape for this layer instance.
+    pub fn kind_for(&self, layer: &Layer) -> Kind {
+        match self.kind {
+            Kind::Depends(f) => f(layer),
+            k => k,
+        }
+    }
+}
+
+/// Shorthands used by the declarations.
+pub const fn byte(name: &'static str, default: u64) -> Field {
+    Field::new(name, Kind::Bits(8), Default::Int(default))
+}
+pub const fn short(name: &'static str, default: u64) -> Field {
+    Field::new(name, Kind::Bits(16), Default::Int(default))
+}
+pub const fn int(name: &'static str, default: u64) -> Field {
+    Field::new(name, Kind::Bits(32), Default::Int(default))
+}
+pub const fn bits(name: &'static str, n: u8, default: u64) -> Field {
+    Field::new(name, Kind::Bits(n), Default::Int(default))
+}
+pub const fn auto(name: &'static str, n: u8) -> Field {
+    Field::new(name, Kind::Bits(n), Default::Auto)
+}
+pub const fn ipv4(name: &'static str, default: u64) -> Field {
+    Field::new(name, Kind::Ipv4, Default::Int(default))
+}
+
+/// Where a layer sits on top of another one: the lower layer's field values
+/// that announce it. Used both ways: building fills those fields of the lower
+/// layer when the user left them unset, dissecting picks this layer when they match.
+pub struct Bind {
+    pub lower: &'static str,
+    pub fields: &'static [(&'static str, u64)],
+}
+
+/// What follows a layer when dissecting.
+pub enum Next {
+    Layer(&'static LayerDef),
+    /// The quoted datagram inside an ICMP error.
+    Quoted(&'static LayerDef),
+    Raw,
+}
+
+/// A family of option sub-layers (IP options), dispatched on the first byte.
+pub struct OptionFamily {
+    pub name: &'static str,
+    pub members: &'static [&'static LayerDef],
+    /// Picks the declaration for an option starting with this byte.
+    pub dispatch: fn(u8) -> &'static LayerDef,
+    /// Total bytes of the option starting at `data` (`None`: malformed).
+    pub option_len: fn(&[u8]) -> Option<usize>,
+}
+
+/// What kind of thing a declaration describes.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum LayerKind {
+    Protocol,
+    Option,
+    Raw,
+    Padding,
+}
+
+/// Context handed to a layer's fix-up after the whole packet is laid out.
+pub struct Fixup<'a> {
+    /// The packet's bytes so far (headers and payloads, no trailing padding).
+    pub buf: &'a mut Vec<u8>,
+    pub layers: &'a [Layer],
+    pub idx: usize,
+    /// Byte offsets of every layer: `(start, header_end)`.
+    pub spans: &'a [(usize, usize)],
+    /// Where this layer's payload ends (everything after it belongs to it).
+    pub end: usize,
+}
+
+impl Fixup<'_> {
+    pub fn layer(&self) -> &Layer {
+        &self.layers[self.idx]
+    }
+    pub fn start(&self) -> usize {
+        self.spans[self.idx].0
+    }
+    pub fn header_end(&self) -> usize {
+        self.spans[self.idx].1
+    }
+    /// The layer immediately below this one, if any.
+    pub fn under(&self) -> Option<&Layer> {
+        self.idx.checked_sub(1).map(|i| &self.layers[i])
+    }
+    /// True when the user left this field to be computed.
+    pub fn is_auto(&self, field: usize) -> bool {
+        self.layer().is_auto(field)
+    }
+    pub fn put16(&mut self, off: usize, v: u16) {
+        let at = self.start() + off;
+        if at + 2 <= self.buf.len() {
+            self.buf[at..at + 2].copy_from_slice(&v.to_be_bytes());
+        }
+    }
+    pub fn put8(&mut self, off: usize, v: u8) {
+        let at = self.start() + off;
+        if let Some(b) = self.buf.get_mut(at) {
+            *b = v;
+        }
+    }
+    /// This layer's bytes including its payload.
+    pub fn whole(&self) -> &[u8] {
+        &self.buf[self.start()..self.end]
+    }
+}
+
+/// Context handed to a layer's summary.
+pub struct SummaryCtx<'a> {
+    pub layers: &'a [Layer],
+    pub idx: usize,
+}
+
+impl SummaryCtx<'_> {
+    pub fn layer(&self) -> &Layer {
+        &self.layers[self.idx]
+    }
+    pub fn under(&self) -> Option<&Layer> {
+        self.idx.checked_sub(1).map(|i| &self.layers[i])
+    }
+    pub fn next(&self) -> Option<&Layer> {
+        self.layers.get(self.idx + 1)
+    }
+    /// A field of this layer as built (payload overloads included).
+    pub fn field_int(&self, field: usize) -> u64 {
+        super::field_int_in(self.layers, self.idx, field)
+    }
+}
+
+/// One protocol, declared once.
+pub struct LayerDef {
+    /// Constructor and class name (`IP`).
+    pub name: &'static str,
+    /// Long name shown by `show()` (`Ethernet` for `Ether`).
+    pub long_name: &'static str,
+    /// Names inside an ICMP error: (`IPerror`, `IP in ICMP`).
+    pub quoted_names: Option<(&'static str, &'static str)>,
+    pub kind: LayerKind,
+    pub doc: &'static str,
+    pub fields: &'static [Field],
+    /// Lower layers this layer can sit on.
+    pub binds: &'static [Bind],
+    /// Fills computed fields once the packet is laid out (innermost layer first).
+    pub fixup: Option<fn(&mut Fixup)>,
+    /// Chooses the next layer before the bind table is consulted.
+    pub guess_next: Option<fn(&Layer) -> Option<Next>>,
+    /// How many bytes after the header belong to this layer's payload (the
+    /// rest is padding), given what remains.
+    pub payload_len: Option<fn(&Layer, usize, usize) -> Option<usize>>,
+    /// The layer's own summary text (Scapy's `mysummary`).
+    pub summary: Option<fn(&SummaryCtx) -> String>,
+    /// A key shared by a request and its answers at this layer.
+    pub hashret: Option<fn(&Packet, usize, &MatchOpts, &mut Vec<u8>)>,
+    /// Whether the layer at `reply[ri]` answers the layer at `req[qi]`.
+    pub answers: Option<fn(&Packet, usize, &Packet, usize, &MatchOpts) -> bool>,
+    /// Options only: whether an option list may be padded after this option.
+    pub option_code: Option<u8>,
+}
+
+impl LayerDef {
+    /// Index of the field called `name`.
+    pub fn field_index(&self, name: &str) -> Option<usize> {
+        self.fields.iter().position(|f| f.name == name)
+    }
+
+    /// The name used in summaries and `command()`.
+    pub fn class_name(&self, quoted: bool) -> &'static str {
+        match (quoted, self.quoted_names) {
+            (true, Some((n, _))) => n,
+            _ => self.name,
+        }
+    }
+
+    /// The name used by `show()`.
+    pub fn display_name(&self, quoted: bool) -> &'static str {
+        match (quoted, self.quoted_names) {
+            (true, Some((_, n))) => n,
+            _ => self.long_name,
+        }
+    }
+
+    /// A declaration with no hooks; protocol files fill in what they need.
+    pub const fn base(
+        name: &'static str,
+        long_name: &'static str,
+        kind: LayerKind,
+        fields: &'static [Field],
+    ) -> LayerDef {
+        LayerDef {
+            name,
+            long_name,
+            quoted_names: None,
+            kind,
+            doc: "",
+            fields,
+            binds: &[],
+            fixup: None,
+            guess_next: None,
+            payload_len: None,
+            summary: None,
+            hashret: None,
+            answers: None,
+            option_code: None,
+        }
+    }
+}
+
+/// Looks a value up in a name table.
+pub fn name_of(names: Names, v: u64) -> Option<&'static str> {
+    names.iter().find(|(n, _)| *n == v).map(|(_, s)| *s)
+}
+
+/// Looks a name up in a name table (exact, then case-insensitive).
+pub fn value_of(names: Names, s: &str) -> Option<u64> {
+    names
+        .iter()
+        .find(|(_, n)| *n == s)
+        .or_else(|| names.iter().find(|(_, n)| n.eq_ignore_ascii_case(s)))
+        .map(|(v, _)| *v)
+}

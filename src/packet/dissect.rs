@@ -1,0 +1,296 @@
+//! Dissection: bytes to layers. Never panics and never indexes past the end:
+//! a layer whose header does not fit becomes `Raw`, bytes beyond a layer's
+//! stated length become `Padding`, and every field read is set explicitly so
+//! that building a dissected packet gives back the same bytes.
+
+use super::decl::{Kind, LayerDef, Len, Next, OptionFamily, TlvDef, TlvFmt};
+use super::layer::Layer;
+use super::value::{Tlv, TlvValue, Value};
+use super::Packet;
+use crate::layers;
+use crate::wire::get_bits;
+
+/// Dissects `data` as `first` and whatever follows it.
+pub fn dissect(first: &'static LayerDef, data: &[u8]) -> Packet {
+    dissect_as(first, data, false)
+}
+
+/// Like [`dissect`], optionally marking the layers as quoted inside an ICMP error.
+pub fn dissect_as(first: &'static LayerDef, data: &[u8], quoted: bool) -> Packet {
+    let mut layers = Vec::with_capacity(4);
+    let mut paddings: Vec<(usize, usize)> = Vec::new();
+    let mut pos = 0usize;
+    let mut end = data.len();
+    let mut def = first;
+    let mut quoted = quoted;
+    while pos < end {
+        if def.kind == super::decl::LayerKind::Raw {
+            layers.push(bytes_layer(def, &data[pos..end]));
+            break;
+        }
+        let Some((layer, hdr_len)) = parse_layer(def, &data[pos..end], quoted) else {
+            layers.push(bytes_layer(layers::raw(), &data[pos..end]));
+            break;
+        };
+        let body_start = pos + hdr_len;
+        let rest = end - body_start;
+        if let Some(f) = def.payload_len {
+            if let Some(n) = f(&layer, hdr_len, rest) {
+                if n < rest {
+                    paddings.push((body_start + n, end));
+                    end = body_start + n;
+                }
+            }
+        }
+        let next = next_layer(&layer);
+        let truncated = layer.present.is_some();
+        layers.push(layer);
+        pos = body_start;
+        if truncated {
+            if pos < end {
+                layers.push(bytes_layer(layers::raw(), &data[pos..end]));
+            }
+            break;
+        }
+        match next {
+            Next::Layer(d) => def = d,
+            Next::Quoted(d) => {
+                def = d;
+                quoted = true;
+            }
+            Next::Raw => def = layers::raw(),
+        }
+    }
+    for (s, e) in paddings.into_iter().rev() {
+        if s < e {
+            layers.push(bytes_layer(layers::padding(), &data[s..e]));
+        }
+    }
+    Packet {
+        layers,
+        ..Packet::default()
+    }
+}
+
+/// A Raw or Padding layer holding `data`.
+pub fn bytes_layer(def: &'static LayerDef, data: &[u8]) -> Layer {
+    let mut l = Layer::new(def);
+    l.set(0, Value::Bytes(data.to_vec()));
+    l
+}
+
+/// Chooses what follows `layer`: its own guess, then the bind table.
+fn next_layer(layer: &Layer) -> Next {
+    if let Some(g) = layer.def.guess_next {
+        if let Some(n) = g(layer) {
+            return if layer.quoted {
+                match n {
+                    Next::Layer(d) => Next::Quoted(d),
+                    other => other,
+                }
+            } else {
+                n
+            };
+        }
+    }
+    for upper in layers::all() {
+        for b in upper.binds.iter().filter(|b| b.lower == layer.def.name) {
+            let ok = b.fields.iter().all(|(name, v)| {
+                layer
+                    .def
+                    .field_index(name)
+                    .is_some_and(|i| layer.int(i) == *v)
+            });
+            if ok {
+                return if layer.quoted {
+                    Next::Quoted(upper)
+                } else {
+                    Next::Layer(upper)
+                };
+            }
+        }
+    }
+    Next::Raw
+}
+
+/// Parses one layer's header fields. Returns the layer and the bytes used, or
+/// `None` when the header does not fit (quoted layers may stop early at a field
+/// boundary, as RFC 792 quotes only 8 bytes past the IP header).
+pub fn parse_layer(def: &'static LayerDef, data: &[u8], quoted: bool) -> Option<(Layer, usize)> {
+    let mut layer = Layer::new(def);
+    layer.quoted = quoted;
+    let mut bit = 0usize;
+    for (fi, f) in def.fields.iter().enumerate() {
+        if let Some(c) = f.when {
+            if !c(&layer) {
+                continue;
+            }
+        }
+        let kind = f.kind_for(&layer);
+        let at = bit / 8;
+        let value = match kind {
+            Kind::Bits(_) | Kind::Ipv4 | Kind::Mac => {
+                let width = match kind {
+                    Kind::Bits(n) => u32::from(n),
+                    Kind::Ipv4 => 32,
+                    _ => 48,
+                };
+                match get_bits(data, bit, width) {
+                    Some(v) => {
+                        bit += width as usize;
+                        Value::Int(v)
+                    }
+                    None => return stop_early(layer, fi, bit, quoted),
+                }
+            }
+            Kind::Bytes(len) => {
+                let n = want(len, &layer, data.len().saturating_sub(at));
+                if matches!(len, Len::Fixed(_)) && at + n > data.len() {
+                    return stop_early(layer, fi, bit, quoted);
+                }
+                let n = n.min(data.len().saturating_sub(at));
+                bit += n * 8;
+                Value::Bytes(data[at..at + n].to_vec())
+            }
+            Kind::Options(fam, len) => {
+                let n = want(len, &layer, data.len().saturating_sub(at))
+                    .min(data.len().saturating_sub(at));
+                bit += n * 8;
+                Value::Options(options(fam, &data[at..at + n]))
+            }
+            Kind::Tlvs(defs, len) => {
+                let n = want(len, &layer, data.len().saturating_sub(at))
+                    .min(data.len().saturating_sub(at));
+                bit += n * 8;
+                Value::Tlvs(tlvs(defs, &data[at..at + n]))
+            }
+            Kind::Ipv4List(len) => {
+                let n = want(len, &layer, data.len().saturating_sub(at))
+                    .min(data.len().saturating_sub(at));
+                bit += n * 8;
+                Value::Addrs(
+                    data[at..at + n]
+                        .chunks_exact(4)
+                        .map(|c| u32::from_be_bytes([c[0], c[1], c[2], c[3]]))
+                        .collect(),
+                )
+            }
+            Kind::Depends(_) => continue,
+        };
+        layer.set(fi, value);
+    }
+    Some((layer, bit.div_ceil(8)))
+}
+
+/// A quoted layer may end at a byte-aligned field boundary after its first field.
+fn stop_early(mut layer: Layer, fi: usize, bit: usize, quoted: bool) -> Option<(Layer, usize)> {
+    if quoted && fi > 0 && bit % 8 == 0 {
+        layer.present = Some(fi as u16);
+        Some((layer, bit / 8))
+    } else {
+        None
+    }
+}
+
+fn want(len: Len, layer: &Layer, avail: usize) -> usize {
+    match len {
+        Len::Fixed(n) => n,
+        Len::Rest => avail,
+        Len::From(f) => f(layer),
+    }
+}
+
+/// Parses a list of option sub-layers (IP options). Malformed options are kept
+/// as generic options holding their bytes so nothing is lost.
+pub fn options(fam: &OptionFamily, data: &[u8]) -> Vec<Layer> {
+    let mut out = Vec::new();
+    let mut pos = 0;
+    while pos < data.len() {
+        let rest = &data[pos..];
+        let n = (fam.option_len)(rest)
+            .unwrap_or(rest.len())
+            .clamp(1, rest.len());
+        let def = (fam.dispatch)(rest[0]);
+        let chunk = &rest[..n];
+        let parsed = parse_layer(def, chunk, false)
+            .filter(|(_, used)| *used == n)
+            .map(|(l, _)| l);
+        let layer = match parsed {
+            Some(l) => l,
+            None => {
+                let generic = fam.members[0];
+                match parse_layer(generic, chunk, false) {
+                    Some((l, used)) if used == n => l,
+                    _ => bytes_layer(layers::raw(), chunk),
+                }
+            }
+        };
+        out.push(layer);
+        pos += n;
+    }
+    out
+}
+
+/// Parses TLV options (TCP). Bytes after an end-of-list are kept with it;
+/// malformed options are kept verbatim.
+pub fn tlvs(defs: &[TlvDef], data: &[u8]) -> Vec<Tlv> {
+    let mut out = Vec::new();
+    let mut pos = 0;
+    while pos < data.len() {
+        let kind = data[pos];
+        let fmt = defs.iter().find(|d| d.kind == kind).map(|d| d.fmt);
+        if fmt == Some(TlvFmt::Single) {
+            if kind == 0 {
+                let rest = &data[pos + 1..];
+                let value = if rest.is_empty() {
+                    TlvValue::None
+                } else {
+                    TlvValue::Bytes(rest.to_vec())
+                };
+                out.push(Tlv { kind, value });
+                break;
+            }
+            out.push(Tlv {
+                kind,
+                value: TlvValue::None,
+            });
+            pos += 1;
+            continue;
+        }
+        let olen = data.get(pos + 1).copied().map(usize::from);
+        match olen {
+            Some(l) if l >= 2 && pos + l <= data.len() => {
+                let body = &data[pos + 2..pos + l];
+                out.push(Tlv {
+                    kind,
+                    value: tlv_value(fmt, body),
+                });
+                pos += l;
+            }
+            _ => {
+                out.push(Tlv {
+                    kind,
+                    value: TlvValue::Raw(data[pos..].to_vec()),
+                });
+                break;
+            }
+        }
+    }
+    out
+}
+
+fn tlv_value(fmt: Option<TlvFmt>, body: &[u8]) -> TlvValue {
+    let words = |w: usize| -> Vec<u64> {
+        body.chunks_exact(w)
+            .map(|c| c.iter().fold(0u64, |a, b| (a << 8) | u64::from(*b)))
+            .collect()
+    };
+    match fmt {
+        Some(TlvFmt::Empty) if body.is_empty() => TlvValue::None,
+        Some(TlvFmt::U8) if body.len() == 1 => TlvValue::Ints(words(1)),
+        Some(TlvFmt::U16) if body.len() == 2 => TlvValue::Ints(words(2)),
+        Some(TlvFmt::U32Pair) if body.len() == 8 => TlvValue::Ints(words(4)),
+        Some(TlvFmt::U32List) if body.len() % 4 == 0 => TlvValue::Ints(words(4)),
+        _ => TlvValue::Bytes(body.to_vec()),
+    }
+}

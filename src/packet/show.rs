@@ -1,0 +1,433 @@
+//! Display: `show`/`show2`, `summary`, `repr`, `hexdump`, `command` and `ls`,
+//! in the spirit of Scapy's output. Colour comes from `colored`, whose global
+//! override the CLI sets (off for non-tty output and `NO_COLOR`).
+
+use super::decl::{Default, Field, Kind, LayerDef, LayerKind, Show, SummaryCtx, TlvDef};
+use super::layer::{default_int, enum_name, Layer};
+use super::value::{Gen, TlvValue, Value};
+use super::Packet;
+use colored::Colorize;
+use std::fmt::Write;
+
+/// Scapy's `summary()`: the innermost layer with something to say speaks, the
+/// layers around it give their names.
+pub fn summary(p: &Packet) -> String {
+    let mut found = false;
+    let mut s = String::new();
+    for i in (0..p.layers.len()).rev() {
+        let l = &p.layers[i];
+        let mut text = String::new();
+        if !found && !l.quoted {
+            if let Some(f) = l.def.summary {
+                text = f(&SummaryCtx {
+                    layers: &p.layers,
+                    idx: i,
+                });
+            }
+        }
+        if text.is_empty() {
+            text = l.def.class_name(l.quoted).to_string();
+        } else {
+            found = true;
+        }
+        s = if s.is_empty() {
+            text
+        } else {
+            format!("{text} / {s}")
+        };
+    }
+    s
+}
+
+/// Scapy's `repr`: set (and payload-imposed) fields of each layer.
+pub fn repr(p: &Packet) -> String {
+    let mut s = String::new();
+    for (i, l) in p.layers.iter().enumerate() {
+        let _ = write!(s, "<{} ", l.def.class_name(l.quoted).red().bold());
+        for (fi, f) in l.def.fields.iter().enumerate() {
+            if !l.present(fi) {
+                continue;
+            }
+            let shown = l.is_set(fi) || p.overload(i, fi).is_some();
+            if shown {
+                let _ = write!(s, " {}={}", f.name.cyan(), field_repr(p, i, fi).magenta());
+            }
+        }
+        s.push_str(" |");
+    }
+    if p.layers.is_empty() {
+        return "<empty packet>".into();
+    }
+    s.push_str(&">".repeat(p.layers.len()));
+    s
+}
+
+/// A field's value as `show()` and `repr` display it.
+pub fn field_repr(p: &Packet, li: usize, fi: usize) -> String {
+    let l = &p.layers[li];
+    let f = &l.def.fields[fi];
+    match l.get(fi) {
+        Some(v) => value_repr(l, f, v),
+        None => match p.overload(li, fi) {
+            Some(v) => int_repr(l, f, v),
+            None => default_repr(l, f),
+        },
+    }
+}
+
+fn default_repr(l: &Layer, f: &Field) -> String {
+    match f.default {
+        Default::Auto => "None".into(),
+        Default::Bytes(b) => bytes_repr(b),
+        Default::Empty => "[]".into(),
+        Default::Int(_) | Default::NowMs => int_repr(l, f, default_int(f)),
+    }
+}
+
+/// The display text of one stored value.
+pub fn value_repr(l: &Layer, f: &Field, v: &Value) -> String {
+    match v {
+        Value::Int(n) => int_repr(l, f, *n),
+        Value::Bytes(b) => bytes_repr(b),
+        Value::Options(opts) => {
+            let parts: Vec<String> = opts.iter().map(|o| command_layer(o)).collect();
+            format!("[{}]", parts.join(", "))
+        }
+        Value::Tlvs(t) => tlvs_repr(tlv_defs(l, f), t),
+        Value::Addrs(a) => {
+            let parts: Vec<String> = a
+                .iter()
+                .map(|x| format!("'{}'", crate::wire::ipv4_to_string(*x)))
+                .collect();
+            format!("[{}]", parts.join(", "))
+        }
+        Value::Gen(g) => g.describe(&|x| value_repr(l, f, x)),
+        Value::Rand(r) => format!("<{}>", r.describe()),
+    }
+}
+
+fn tlv_defs(l: &Layer, f: &Field) -> &'static [TlvDef] {
+    match f.kind_for(l) {
+        Kind::Tlvs(d, _) => d,
+        _ => &[],
+    }
+}
+
+/// `[('MSS', 1460), ('NOP', None)]`
+pub fn tlvs_repr(defs: &[TlvDef], t: &[super::value::Tlv]) -> String {
+    let parts: Vec<String> = t
+        .iter()
+        .map(|o| {
+            let name = match defs.iter().find(|d| d.kind == o.kind) {
+                Some(d) => format!("'{}'", d.name),
+                None => o.kind.to_string(),
+            };
+            let val = match &o.value {
+                TlvValue::None => "None".to_string(),
+                TlvValue::Ints(v) if v.len() == 1 && !list_fmt(defs, o.kind) => v[0].to_string(),
+                TlvValue::Ints(v) if v.len() == 1 => format!("({},)", v[0]),
+                TlvValue::Ints(v) => {
+                    let s: Vec<String> = v.iter().map(u64::to_string).collect();
+                    format!("({})", s.join(", "))
+                }
+                TlvValue::Bytes(b) if o.kind == 0 && b.iter().all(|x| *x == 0) => "None".into(),
+                TlvValue::Bytes(b) | TlvValue::Raw(b) => bytes_repr(b),
+            };
+            format!("({name}, {val})")
+        })
+        .collect();
+    format!("[{}]", parts.join(", "))
+}
+
+fn list_fmt(defs: &[TlvDef], kind: u8) -> bool {
+    defs.iter().any(|d| {
+        d.kind == kind
+            && matches!(
+                d.fmt,
+                super::decl::TlvFmt::U32List | super::decl::TlvFmt::U32Pair
+            )
+    })
+}
+
+/// An integer field as displayed: names for enums, letters for flags, hex for X fields.
+pub fn int_repr(l: &Layer, f: &Field, v: u64) -> String {
+    match f.kind_for(l) {
+        Kind::Ipv4 => return crate::wire::ipv4_to_string(v as u32),
+        Kind::Mac => return crate::wire::mac_to_string(v),
+        _ => {}
+    }
+    match f.show {
+        Show::Dec => v.to_string(),
+        Show::Hex => format!("{v:#x}"),
+        Show::Enum(_) | Show::EnumBy(_) => match enum_name(l, f, v) {
+            Some(n) => n.to_string(),
+            None => v.to_string(),
+        },
+        Show::XEnum(_) => match enum_name(l, f, v) {
+            Some(n) => n.to_string(),
+            None => format!("{v:#x}"),
+        },
+        Show::Flags(names) => flags_repr(names, v),
+        Show::TimeMs => {
+            let (s, ms) = (v / 1000, v % 1000);
+            format!("{}:{}:{}.{}", s / 3600, (s / 60) % 60, s % 60, ms)
+        }
+    }
+}
+
+/// Flags as letters (`SA`) or `+`-joined names (`MF+DF`).
+pub fn flags_repr(names: &[&str], v: u64) -> String {
+    let single = names.iter().all(|n| n.chars().count() == 1);
+    let mut parts = Vec::new();
+    for (bit, n) in names.iter().enumerate() {
+        if bit < 64 && v & (1 << bit) != 0 {
+            parts.push(n.to_string());
+        }
+    }
+    let extra = if names.len() < 64 {
+        v >> names.len()
+    } else {
+        0
+    };
+    if extra != 0 {
+        parts.push(format!("{:#x}", extra << names.len()));
+    }
+    parts.join(if single { "" } else { "+" })
+}
+
+/// Python's `repr` of bytes: `b'ping'`, `b'\x00\x01'`.
+pub fn bytes_repr(b: &[u8]) -> String {
+    let quote = if b.contains(&b'\'') && !b.contains(&b'"') {
+        '"'
+    } else {
+        '\''
+    };
+    let mut s = String::with_capacity(b.len() + 3);
+    s.push('b');
+    s.push(quote);
+    for &c in b {
+        match c {
+            b'\\' => s.push_str("\\\\"),
+            b'\n' => s.push_str("\\n"),
+            b'\r' => s.push_str("\\r"),
+            b'\t' => s.push_str("\\t"),
+            c if c as char == quote => {
+                s.push('\\');
+                s.push(quote);
+            }
+            0x20..=0x7e => s.push(c as char),
+            c => {
+                let _ = write!(s, "\\x{c:02x}");
+            }
+        }
+    }
+    s.push(quote);
+    s
+}
+
+/// Scapy's `show()`: every field of every layer, defaults included.
+pub fn show(p: &Packet) -> String {
+    let mut out = String::new();
+    show_into(p, &mut out, "");
+    out
+}
+
+/// Scapy's `show2()`: `show()` of the packet as built (computed fields filled).
+pub fn show2(p: &Packet) -> String {
+    show(&p.rebuilt())
+}
+
+fn show_into(p: &Packet, out: &mut String, label: &str) {
+    for (i, l) in p.layers.iter().enumerate() {
+        let lvl = "   ".repeat(i);
+        let _ = writeln!(
+            out,
+            "{label}{} {} {}",
+            "###[".blue(),
+            l.def.display_name(l.quoted).red().bold(),
+            "]###".blue()
+        );
+        for (fi, f) in l.def.fields.iter().enumerate() {
+            if !l.present(fi) {
+                continue;
+            }
+            if let Kind::Options(..) = f.kind {
+                let _ = writeln!(out, "{label}  {lvl}\\{:<10}\\", f.name.cyan());
+                if let Some(Value::Options(opts)) = l.get(fi) {
+                    let sub_label = format!("{label}  {lvl}   |");
+                    for o in opts {
+                        show_into(&Packet::from_layer(o.clone()), out, &sub_label);
+                    }
+                }
+                continue;
+            }
+            let _ = writeln!(
+                out,
+                "{label}  {lvl}{}{} {}",
+                format!("{:<10}", f.name).cyan(),
+                "=".blue(),
+                field_repr(p, i, fi).magenta()
+            );
+        }
+    }
+    if p.layers.is_empty() {
+        out.push_str("<empty packet>\n");
+    }
+}
+
+/// Scapy's `hexdump()`: offset, 16 uppercase hex bytes, printable ASCII.
+pub fn hexdump(data: &[u8]) -> String {
+    let mut s = String::with_capacity(data.len() * 4 + 16);
+    for (row, chunk) in data.chunks(16).enumerate() {
+        let _ = write!(s, "{:04x}  ", row * 16);
+        for j in 0..16 {
+            match chunk.get(j) {
+                Some(b) => {
+                    let _ = write!(s, "{b:02X} ");
+                }
+                None => s.push_str("   "),
+            }
+        }
+        s.push(' ');
+        for &b in chunk {
+            s.push(if (0x20..0x7f).contains(&b) {
+                b as char
+            } else {
+                '.'
+            });
+        }
+        s.push('\n');
+    }
+    if s.ends_with('\n') {
+        s.pop();
+    }
+    s
+}
+
+/// Scapy's `command()`: an expression that rebuilds the packet.
+pub fn command(p: &Packet) -> String {
+    p.layers
+        .iter()
+        .map(command_layer)
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+fn command_layer(l: &Layer) -> String {
+    let mut args = Vec::new();
+    for fi in 0..l.def.fields.len() {
+        if !l.present(fi) {
+            continue;
+        }
+        let f = &l.def.fields[fi];
+        if let Some(v) = l.get(fi) {
+            args.push(format!("{}={}", f.name, value_command(l, f, v)));
+        }
+    }
+    format!("{}({})", l.def.class_name(l.quoted), args.join(", "))
+}
+
+fn value_command(l: &Layer, f: &Field, v: &Value) -> String {
+    match v {
+        Value::Int(n) => match f.kind_for(l) {
+            Kind::Ipv4 => format!("'{}'", crate::wire::ipv4_to_string(*n as u32)),
+            Kind::Mac => format!("'{}'", crate::wire::mac_to_string(*n)),
+            _ => n.to_string(),
+        },
+        Value::Gen(g) => match &**g {
+            Gen::Net { .. } => format!("'{}'", g.describe(&|_| String::new())),
+            _ => g.describe(&|x| value_command(l, f, x)),
+        },
+        Value::Rand(r) => r.describe(),
+        other => value_repr(l, f, other),
+    }
+}
+
+/// Scapy's `ls(Layer)`: fields, their types and defaults.
+pub fn ls(def: &'static LayerDef) -> String {
+    let mut s = String::new();
+    for f in def.fields {
+        let probe = Layer::new(def);
+        let _ = writeln!(
+            s,
+            "{:<10} : {:<35} = {}{}",
+            f.name,
+            type_name(f),
+            default_repr(&probe, f),
+            if f.doc.is_empty() {
+                String::new()
+            } else {
+                format!("  # {}", f.doc)
+            }
+        );
+    }
+    s
+}
+
+/// `ls(packet)`: every field with its current value and its default.
+pub fn ls_packet(p: &Packet) -> String {
+    let mut s = String::new();
+    for (i, l) in p.layers.iter().enumerate() {
+        if i > 0 {
+            s.push_str("--\n");
+        }
+        for (fi, f) in l.def.fields.iter().enumerate() {
+            if !l.present(fi) {
+                continue;
+            }
+            let _ = writeln!(
+                s,
+                "{:<10} : {:<35} = {:<18} ({})",
+                f.name,
+                type_name(f),
+                field_repr(p, i, fi),
+                default_repr(l, f)
+            );
+        }
+    }
+    s
+}
+
+/// A Scapy-style type name for a field (`XShortField`, `ByteEnumField`, ...).
+pub fn type_name(f: &Field) -> String {
+    let base = match f.kind {
+        Kind::Bits(n) => {
+            let sized = match n {
+                8 => Some("Byte"),
+                16 => Some("Short"),
+                32 => Some("Int"),
+                64 => Some("Long"),
+                _ => None,
+            };
+            match (sized, f.show) {
+                (_, Show::Flags(_)) => format!("FlagsField ({n} bits)"),
+                (_, Show::TimeMs) => "ICMPTimeStampField".into(),
+                (_, Show::EnumBy(_)) => "MultiEnumField".into(),
+                (Some(s), Show::Enum(_)) => format!("{s}EnumField"),
+                (Some(s), Show::XEnum(_)) => format!("X{s}EnumField"),
+                (Some(s), Show::Hex) => format!("X{s}Field"),
+                (Some(s), _) => format!("{s}Field"),
+                (None, Show::Enum(_) | Show::XEnum(_)) => format!("BitEnumField ({n} bits)"),
+                (None, _) => format!("BitField ({n} bits)"),
+            }
+        }
+        Kind::Ipv4 => "IPField".into(),
+        Kind::Mac => "MACField".into(),
+        Kind::Bytes(super::decl::Len::Fixed(n)) => format!("StrFixedLenField ({n})"),
+        Kind::Bytes(_) => "StrField".into(),
+        Kind::Options(fam, _) => format!("PacketListField ({})", fam.name),
+        Kind::Tlvs(..) => "TCPOptionsField".into(),
+        Kind::Ipv4List(_) => "FieldListField (IPField)".into(),
+        Kind::Depends(_) => "MultipleTypeField".into(),
+    };
+    if f.when.is_some() {
+        format!("{base} (Cond)")
+    } else {
+        base
+    }
+}
+
+/// True for layers shown as payload text rather than protocol headers.
+pub fn is_data_layer(l: &Layer) -> bool {
+    matches!(l.def.kind, LayerKind::Raw | LayerKind::Padding)
+}
