@@ -4,7 +4,10 @@
 //! builds them into bytes that `net` sends; `net` receives bytes that `packet`
 //! dissects into results shown by `packet::show` or saved by `capture`.
 
+pub mod lang;
 pub mod layers;
 pub mod packet;
+pub mod repl;
 pub mod suggest;
+pub mod sys;
 pub mod wire;

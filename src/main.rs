@@ -1,1 +1,147 @@
-fn main() {}
+//! The `packsmith` command: argument parsing and dispatch only; the library
+//! does the work.
+
+use clap::{Parser, Subcommand};
+use packsmith::lang::{self, Interp, RunError};
+use std::io::{IsTerminal, Read};
+use std::process::ExitCode;
+
+const EXAMPLES: &str = "\
+Examples:
+  packsmith                                         open the interactive shell
+  packsmith -c 'print(bytes(IP(dst=\"198.18.0.1\")/ICMP()).hex())'
+  packsmith -c 'for p in IP(dst=\"198.18.0.0/30\")/ICMP(): print(p.summary())'
+  packsmith run probe.pks 198.18.0.1                run a saved probe script with arguments
+  packsmith read capture.pcap --count 10            one summary line per packet
+
+Exit codes: 0 ok, 1 runtime error, 2 usage or syntax error, 77 missing privilege (CAP_NET_RAW).";
+
+#[derive(Parser)]
+#[command(
+    name = "packsmith",
+    version,
+    about = "A packet crafting shell with Scapy's syntax, built for speed",
+    after_help = EXAMPLES,
+    args_conflicts_with_subcommands = true
+)]
+struct Cli {
+    /// Run CODE and exit (remaining arguments become sys.argv[1:])
+    #[arg(short = 'c', value_name = "CODE")]
+    code: Option<String>,
+    /// Arguments for -c code
+    #[arg(requires = "code", trailing_var_arg = true, allow_hyphen_values = true)]
+    args: Vec<String>,
+    /// Disable coloured output (also: NO_COLOR=1, or output not to a terminal)
+    #[arg(long, global = true)]
+    no_color: bool,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run a probe script (FILE may be '-' for stdin); ARGS become sys.argv[1:]
+    Run {
+        file: String,
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let color =
+        !cli.no_color && std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal();
+    colored::control::set_override(color);
+    packsmith::sys::install_sigint_handler();
+    // the evaluator recurses; give it a generous stack
+    let worker = std::thread::Builder::new()
+        .stack_size(512 << 20)
+        .spawn(move || dispatch(cli, color));
+    let code = match worker.map(|h| h.join()) {
+        Ok(Ok(code)) => code,
+        _ => 1,
+    };
+    ExitCode::from(code.clamp(0, 255) as u8)
+}
+
+fn dispatch(cli: Cli, color: bool) -> i32 {
+    match (cli.code, cli.command) {
+        (Some(code), _) => {
+            let mut argv = vec!["-c".to_string()];
+            argv.extend(cli.args);
+            run_text(argv, "<string>", &code, color)
+        }
+        (None, Some(Command::Run { file, args })) => {
+            let text = if file == "-" {
+                let mut s = String::new();
+                if let Err(e) = std::io::stdin().read_to_string(&mut s) {
+                    eprintln!("packsmith: cannot read the script from stdin: {e}");
+                    return 2;
+                }
+                s
+            } else {
+                match std::fs::read(&file) {
+                    Ok(b) => match String::from_utf8(b) {
+                        Ok(s) => s,
+                        Err(e) => {
+                            eprintln!(
+                                "packsmith: {file}: not UTF-8 text (invalid byte at offset {})",
+                                e.utf8_error().valid_up_to()
+                            );
+                            return 2;
+                        }
+                    },
+                    Err(e) => {
+                        eprintln!("packsmith: cannot open {file}: {e}");
+                        return 2;
+                    }
+                }
+            };
+            let mut argv = vec![file.clone()];
+            argv.extend(args);
+            let name = if file == "-" {
+                "<stdin>".to_string()
+            } else {
+                file
+            };
+            run_text(argv, &name, &text, color)
+        }
+        (None, None) => {
+            if std::io::stdin().is_terminal() {
+                packsmith::repl::run(color)
+            } else {
+                let mut s = String::new();
+                if std::io::stdin().read_to_string(&mut s).is_err() {
+                    return 2;
+                }
+                run_text(vec!["-".into()], "<stdin>", &s, color)
+            }
+        }
+    }
+}
+
+fn run_text(argv: Vec<String>, name: &str, text: &str, color: bool) -> i32 {
+    let mut interp = Interp::new(argv);
+    match lang::run_source(&mut interp, name, text) {
+        Ok(()) => 0,
+        Err(e) => {
+            lang::output::flush();
+            let msg = lang::render_error(&e, color);
+            if !msg.is_empty() {
+                eprint!("{msg}");
+            }
+            if let RunError::Exit(..) = e {
+                return lang::exit_code(&e);
+            }
+            lang::exit_code(&e)
+        }
+    }
+}

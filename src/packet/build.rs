@@ -25,11 +25,19 @@ pub fn resolve_source(dst: u32) -> Option<u32> {
 
 /// Builds `p`, appending its bytes to `out`.
 pub fn build_into(p: &Packet, out: &mut Vec<u8>) {
-    build_layers(&p.layers, out);
+    let _ = build_layers(&p.layers, out);
 }
 
-/// Builds a slice of layers (used for the packet and for option sub-layers).
-pub fn build_layers(layers: &[Layer], out: &mut Vec<u8>) {
+/// Builds `p` and returns each layer's `(start, header_end)` byte offsets too.
+pub fn build_with_spans(p: &Packet) -> (Vec<u8>, Vec<(usize, usize)>) {
+    let mut out = Vec::with_capacity(64);
+    let spans = build_layers(&p.layers, &mut out);
+    (out, spans)
+}
+
+/// Builds a slice of layers (used for the packet and for option sub-layers);
+/// returns each layer's `(start, header_end)`.
+pub fn build_layers(layers: &[Layer], out: &mut Vec<u8>) -> Vec<(usize, usize)> {
     let mut rng: Option<Rng> = None;
     let mut spans: Vec<(usize, usize)> = Vec::with_capacity(layers.len());
     for i in 0..layers.len() {
@@ -56,6 +64,7 @@ pub fn build_layers(layers: &[Layer], out: &mut Vec<u8>) {
             out.extend_from_slice(b);
         }
     }
+    spans
 }
 
 /// Accumulates bit fields until they fill whole bytes.
@@ -158,7 +167,7 @@ fn write_fields(layers: &[Layer], i: usize, out: &mut Vec<u8>, rng: &mut Option<
                 bits.flush(out);
                 if let Some(Value::Options(opts)) = val {
                     for o in opts {
-                        build_layers(std::slice::from_ref(o), out);
+                        let _ = build_layers(std::slice::from_ref(o), out);
                     }
                 }
             }

@@ -177,6 +177,14 @@ impl Layer {
                 };
                 Ok(Value::Gen(Box::new(Gen::Range { start, stop, step })))
             }
+            (Kind::Bits(_), Input::List(items)) if matches!(field.show, Show::Flags(_)) => {
+                // Scapy: a list of flags means all of them together
+                let mut v = 0u64;
+                for x in items {
+                    v |= self.scalar(field, kind, x, &bad)?;
+                }
+                Ok(Value::Int(v))
+            }
             (Kind::Bits(_) | Kind::Ipv4 | Kind::Mac | Kind::Bytes(_), Input::List(items)) => {
                 let vals = items
                     .into_iter()

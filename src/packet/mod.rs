@@ -12,6 +12,7 @@ pub mod build;
 pub mod decl;
 pub mod dissect;
 pub mod iter;
+pub mod json;
 pub mod layer;
 pub mod matching;
 pub mod show;

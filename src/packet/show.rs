@@ -76,6 +76,9 @@ pub fn field_repr(p: &Packet, li: usize, fi: usize) -> String {
 }
 
 fn default_repr(l: &Layer, f: &Field) -> String {
+    if let (Kind::Bytes(_), Default::Int(_)) = (f.kind_for(l), f.default) {
+        return bytes_repr(&[]);
+    }
     match f.default {
         Default::Auto => "None".into(),
         Default::Bytes(b) => bytes_repr(b),
@@ -229,6 +232,7 @@ pub fn bytes_repr(b: &[u8]) -> String {
 pub fn show(p: &Packet) -> String {
     let mut out = String::new();
     show_into(p, &mut out, "");
+    out.push('\n');
     out
 }
 
@@ -320,8 +324,13 @@ fn command_layer(l: &Layer) -> String {
             continue;
         }
         let f = &l.def.fields[fi];
-        if let Some(v) = l.get(fi) {
-            args.push(format!("{}={}", f.name, value_command(l, f, v)));
+        match l.get(fi) {
+            // empty lists are left out, as Scapy does
+            Some(Value::Options(x)) if x.is_empty() => {}
+            Some(Value::Tlvs(x)) if x.is_empty() => {}
+            Some(Value::Addrs(x)) if x.is_empty() => {}
+            Some(v) => args.push(format!("{}={}", f.name, value_command(l, f, v))),
+            None => {}
         }
     }
     format!("{}({})", l.def.class_name(l.quoted), args.join(", "))

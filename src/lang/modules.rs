@@ -1,0 +1,138 @@
+//! `import`: Scapy's module paths all lead to packsmith's commands and layers
+//! (`from scapy.all import *` works unchanged); Python's standard modules
+//! that probe scripts use are provided by `pymods`.
+
+use super::error::{raise, raise_with_note, R};
+use super::interp::Interp;
+use super::value::*;
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+/// True for every module path Scapy scripts import from.
+fn is_scapy(name: &str) -> bool {
+    name == "scapy" || name.starts_with("scapy.")
+}
+
+/// Imports a module by dotted name (cached).
+pub fn import(interp: &mut Interp, name: &str) -> R {
+    if let Some(m) = interp.modules.get(name) {
+        return Ok(m.clone());
+    }
+    let m = if is_scapy(name) {
+        let mut attrs: HashMap<Rc<str>, Value> = HashMap::new();
+        for (k, v) in interp.builtins.iter() {
+            if super::builtins::BUILTINS.iter().any(|b| b.name == *k) {
+                continue;
+            }
+            attrs.insert(Rc::from(*k), v.clone());
+        }
+        // `import scapy.all as scapy` / `scapy.all.IP`: sub-modules resolve to the same
+        for sub in [
+            "all",
+            "layers",
+            "inet",
+            "l2",
+            "sendrecv",
+            "utils",
+            "config",
+            "packet",
+            "volatile",
+            "base_classes",
+            "error",
+            "fields",
+            "data",
+            "route",
+        ] {
+            attrs.insert(Rc::from(sub), Value::None);
+        }
+        let m = Value::Module(Rc::new(Module {
+            name: Rc::from(name),
+            attrs: RefCell::new(attrs),
+        }));
+        if let Value::Module(mm) = &m {
+            for sub in [
+                "all",
+                "layers",
+                "inet",
+                "l2",
+                "sendrecv",
+                "utils",
+                "config",
+                "packet",
+                "volatile",
+                "base_classes",
+                "error",
+                "fields",
+                "data",
+                "route",
+            ] {
+                mm.attrs.borrow_mut().insert(Rc::from(sub), m.clone());
+            }
+        }
+        m
+    } else {
+        match super::pymods::make(interp, name)? {
+            Some(m) => m,
+            None => {
+                let known = super::pymods::NAMES;
+                return Err(raise_with_note(
+                    "ModuleNotFoundError",
+                    format!("No module named '{name}'"),
+                    Some(match crate::suggest::closest(name, known.iter().copied()) {
+                        Some(s) => format!(
+                            "did you mean `{s}`? packsmith provides: scapy.*, {}",
+                            known.join(", ")
+                        ),
+                        None => format!("packsmith provides: scapy.*, {}", known.join(", ")),
+                    }),
+                ));
+            }
+        }
+    };
+    interp.modules.insert(name.to_string(), m.clone());
+    Ok(m)
+}
+
+/// Public names of a module (`from m import *`).
+pub fn exports(m: &Value) -> Vec<(String, Value)> {
+    match m {
+        Value::Module(m) => m
+            .attrs
+            .borrow()
+            .iter()
+            .filter(|(k, v)| !k.starts_with('_') && !matches!(v, Value::Module(_)))
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// One name from a module (`from m import name`).
+pub fn member(interp: &mut Interp, m: &Value, name: &str) -> R {
+    if let Value::Module(mm) = m {
+        if let Some(v) = mm.attrs.borrow().get(name) {
+            return Ok(v.clone());
+        }
+        // `from os import path`: sub-modules
+        let full = format!("{}.{name}", mm.name);
+        if let Ok(sub) = import(interp, &full) {
+            return Ok(sub);
+        }
+        let names: Vec<String> = mm.attrs.borrow().keys().map(|k| k.to_string()).collect();
+        return Err(raise_with_note(
+            "ImportError",
+            format!("cannot import name '{name}' from '{}'", mm.name),
+            crate::suggest::closest(name, names.iter().map(|s| s.as_str()))
+                .map(|s| format!("did you mean `{s}`?")),
+        ));
+    }
+    Err(raise("ImportError", format!("cannot import name '{name}'")))
+}
+
+/// The random generator behind a `RandShort()`-style value.
+pub fn rand_of(n: &dyn Native) -> Option<crate::packet::value::Rand> {
+    n.as_any()
+        .downcast_ref::<super::commands::RandVal>()
+        .map(|r| r.0)
+}

@@ -1,0 +1,227 @@
+//! `repr()` and `str()` of built-in values, matching Python's output.
+
+use super::error::exc_parts;
+use super::value::*;
+use crate::packet::show;
+
+/// Python's `repr()` of a float (shortest round-trip, Python's exponent style).
+pub fn float_repr(f: f64) -> String {
+    if f.is_nan() {
+        return "nan".into();
+    }
+    if f.is_infinite() {
+        return if f > 0.0 { "inf".into() } else { "-inf".into() };
+    }
+    if f == 0.0 {
+        return if f.is_sign_negative() {
+            "-0.0".into()
+        } else {
+            "0.0".into()
+        };
+    }
+    let e = format!("{f:e}");
+    let (mant, exp) = e.split_once('e').unwrap_or((&e, "0"));
+    let exp: i32 = exp.parse().unwrap_or(0);
+    let neg = mant.starts_with('-');
+    let digits: String = mant.chars().filter(|c| c.is_ascii_digit()).collect();
+    let sign = if neg { "-" } else { "" };
+    if (-4..16).contains(&exp) {
+        let decpt = exp + 1;
+        let s = if decpt <= 0 {
+            format!("0.{}{}", "0".repeat((-decpt) as usize), digits)
+        } else if decpt as usize >= digits.len() {
+            format!("{}{}.0", digits, "0".repeat(decpt as usize - digits.len()))
+        } else {
+            format!(
+                "{}.{}",
+                &digits[..decpt as usize],
+                &digits[decpt as usize..]
+            )
+        };
+        format!("{sign}{s}")
+    } else {
+        let m = if digits.len() > 1 {
+            format!("{}.{}", &digits[..1], &digits[1..])
+        } else {
+            digits
+        };
+        format!(
+            "{sign}{m}e{}{:02}",
+            if exp < 0 { '-' } else { '+' },
+            exp.abs()
+        )
+    }
+}
+
+/// Python's `repr()` of a string.
+pub fn str_repr(s: &str) -> String {
+    let q = if s.contains('\'') && !s.contains('"') {
+        '"'
+    } else {
+        '\''
+    };
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push(q);
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c == q => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+                out.push_str(&format!("\\x{:02x}", c as u32))
+            }
+            c if (0x80..0xa0).contains(&(c as u32)) => {
+                out.push_str(&format!("\\x{:02x}", c as u32))
+            }
+            c => out.push(c),
+        }
+    }
+    out.push(q);
+    out
+}
+
+fn join<'a>(items: impl Iterator<Item = &'a Value>) -> String {
+    items.map(repr).collect::<Vec<_>>().join(", ")
+}
+
+/// Counts of TCP, UDP, ICMP and other packets, as Scapy's list reprs show.
+fn proto_counts(items: &[Value]) -> String {
+    let (mut tcp, mut udp, mut icmp, mut other) = (0, 0, 0, 0);
+    for it in items {
+        let p = match it {
+            Value::Tuple(t) if t.len() == 2 => &t[0],
+            v => v,
+        };
+        let names: Vec<&str> = match p {
+            Value::Packet(r) => r.pkt.borrow().layers[r.start..]
+                .iter()
+                .map(|l| l.def.name)
+                .collect(),
+            _ => Vec::new(),
+        };
+        if names.contains(&"TCP") {
+            tcp += 1
+        } else if names.contains(&"UDP") {
+            udp += 1
+        } else if names.contains(&"ICMP") {
+            icmp += 1
+        } else {
+            other += 1
+        }
+    }
+    format!("TCP:{tcp} UDP:{udp} ICMP:{icmp} Other:{other}")
+}
+
+pub fn repr(v: &Value) -> String {
+    match v {
+        Value::None => "None".into(),
+        Value::Bool(true) => "True".into(),
+        Value::Bool(false) => "False".into(),
+        Value::Int(i) => i.to_string(),
+        Value::Float(f) => float_repr(*f),
+        Value::Str(s) => str_repr(s),
+        Value::Bytes(b) => show::bytes_repr(b),
+        Value::List(l) => format!("[{}]", join(l.borrow().iter())),
+        Value::Tuple(t) if t.len() == 1 => format!("({},)", repr(&t[0])),
+        Value::Tuple(t) => format!("({})", join(t.iter())),
+        Value::Dict(d) => {
+            let d = d.borrow();
+            let parts: Vec<String> = d
+                .entries
+                .iter()
+                .map(|(k, v)| format!("{}: {}", repr(&k.0), repr(v)))
+                .collect();
+            format!("{{{}}}", parts.join(", "))
+        }
+        Value::Set(d) => {
+            let d = d.borrow();
+            if d.is_empty() {
+                "set()".into()
+            } else {
+                format!(
+                    "{{{}}}",
+                    d.keys().iter().map(repr).collect::<Vec<_>>().join(", ")
+                )
+            }
+        }
+        Value::Range(a, b, 1) => format!("range({a}, {b})"),
+        Value::Range(a, b, s) => format!("range({a}, {b}, {s})"),
+        Value::Func(f) => format!("<function {}>", f.def.name),
+        Value::Builtin(b) => format!("<built-in function {}>", b.name),
+        Value::Method(m) => format!("<built-in method {} of {} object>", m.1, m.0.type_name()),
+        Value::Bound(b) => format!("<bound method of {}>", b.0.type_name()),
+        Value::Class(c) => format!("<class '{}'>", c.name),
+        Value::Instance(i) => {
+            let (name, msg) = exc_parts(v);
+            if i.attrs.borrow().contains_key("args") {
+                let args = match i.attrs.borrow().get("args") {
+                    Some(Value::Tuple(t)) if t.len() == 1 => repr(&t[0]),
+                    Some(Value::Tuple(t)) => join(t.iter()),
+                    _ => String::new(),
+                };
+                let _ = msg;
+                format!("{name}({args})")
+            } else {
+                format!("<{} object>", i.class.name)
+            }
+        }
+        Value::Module(m) => format!("<module '{}'>", m.name),
+        Value::Packet(p) => {
+            let pk = p.pkt.borrow();
+            if p.start == 0 {
+                show::repr(&pk)
+            } else {
+                show::repr(&pk.from_index(p.start))
+            }
+        }
+        Value::Layer(d, quoted) => format!("<layer {}>", d.class_name(*quoted)),
+        Value::PacketList(l) => format!("<{}: {}>", l.name, proto_counts(&l.items.borrow())),
+        Value::Iter(_) => "<iterator object>".into(),
+        Value::Flags(x, names) => format!("<Flag {x} ({})>", show::flags_repr(names, *x)),
+        Value::Native(n) => n.repr(),
+    }
+}
+
+/// Python's `str()`.
+pub fn to_str(v: &Value) -> String {
+    match v {
+        Value::Str(s) => s.to_string(),
+        Value::Flags(x, names) => show::flags_repr(names, *x),
+        Value::Instance(_) => {
+            let (_, msg) = exc_parts(v);
+            msg
+        }
+        Value::Packet(p) => {
+            let pk = p.pkt.borrow();
+            show::summary(&pk.from_index(p.start))
+        }
+        other => repr(other),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn floats_like_python() {
+        assert_eq!(float_repr(1e-7), "1e-07");
+        assert_eq!(float_repr(1e16), "1e+16");
+        assert_eq!(float_repr(123.0), "123.0");
+        assert_eq!(float_repr(0.1), "0.1");
+        assert_eq!(float_repr(12345678901234567.0), "1.2345678901234568e+16");
+        assert_eq!(float_repr(0.0001), "0.0001");
+        assert_eq!(float_repr(-2.5), "-2.5");
+    }
+
+    #[test]
+    fn strings_like_python() {
+        assert_eq!(str_repr("it's"), "\"it's\"");
+        assert_eq!(str_repr("a\nb"), "'a\\nb'");
+    }
+}
