@@ -76,7 +76,7 @@ builtins! {
 }
 
 pub fn install(interp: &mut Interp) {
-    for b in BUILTINS.iter().chain(super::commands::COMMANDS.iter()) {
+    for b in BUILTINS.iter().chain(super::commands::all_commands()) {
         interp.builtins.insert(b.name, Value::Builtin(b));
     }
     for def in crate::layers::all() {

@@ -45,6 +45,14 @@ commands! {
 
 pub fn install(_interp: &mut Interp) {}
 
+/// Every packsmith command: these, the engine's and the capture commands.
+pub fn all_commands() -> impl Iterator<Item = &'static Builtin> {
+    COMMANDS
+        .iter()
+        .chain(super::netcmds::COMMANDS.iter())
+        .chain(super::capcmds::COMMANDS.iter())
+}
+
 /// A random value generator as a language value.
 pub struct RandVal(pub Rand);
 
@@ -137,11 +145,7 @@ fn first_line(doc: &str) -> &str {
 }
 
 fn c_lsc(interp: &mut Interp, _a: Args) -> R {
-    let mut names: Vec<(&str, &str)> = super::commands::COMMANDS
-        .iter()
-        .chain(super::netcmds::COMMANDS.iter())
-        .map(|b| (b.name, b.doc))
-        .collect();
+    let mut names: Vec<(&str, &str)> = all_commands().map(|b| (b.name, b.doc)).collect();
     names.sort();
     let mut s = String::new();
     for (n, d) in names {
@@ -244,9 +248,7 @@ fn help_topic(topic: &str) -> R<String> {
             show::ls(d)
         ));
     }
-    if let Some(b) = super::commands::COMMANDS
-        .iter()
-        .chain(super::netcmds::COMMANDS.iter())
+    if let Some(b) = all_commands()
         .chain(super::builtins::BUILTINS.iter())
         .find(|b| b.name == topic)
     {

@@ -9,6 +9,7 @@
 pub mod ast;
 pub mod attrs;
 pub mod builtins;
+pub mod capcmds;
 pub mod commands;
 pub mod completion;
 pub mod error;
