@@ -36,6 +36,20 @@ pub enum Flow {
     Continue,
 }
 
+impl std::fmt::Debug for Flow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Flow::Raise(e) => {
+                let (name, msg) = exc_parts(&e.value);
+                write!(f, "{name}: {msg}")
+            }
+            Flow::Return(_) => write!(f, "return"),
+            Flow::Break => write!(f, "break"),
+            Flow::Continue => write!(f, "continue"),
+        }
+    }
+}
+
 /// A raised exception and where it travelled.
 pub struct Exc {
     pub value: Value,

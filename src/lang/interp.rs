@@ -1105,34 +1105,35 @@ impl Interp {
         for (i, p) in def.params.iter().enumerate() {
             match p.kind {
                 ParamKind::Normal => {
-                    let v =
-                        match pos.next() {
-                            Some(v) => {
-                                if kw.iter().any(|(k, _)| *k == p.name) {
-                                    return Err(raise(
-                                        "TypeError",
-                                        format!(
-                                            "{fname}() got multiple values for argument '{}'",
-                                            p.name
-                                        ),
-                                    ));
-                                }
-                                v
+                    let v = match pos.next() {
+                        Some(v) => {
+                            if kw.iter().any(|(k, _)| *k == p.name) {
+                                return Err(raise(
+                                    "TypeError",
+                                    format!(
+                                        "{fname}() got multiple values for argument '{}'",
+                                        p.name
+                                    ),
+                                ));
                             }
-                            None => match kw.iter().position(|(k, _)| *k == p.name) {
-                                Some(k) => kw.remove(k).1,
-                                None => match &f.defaults[i] {
-                                    Some(d) => d.clone(),
-                                    None => return Err(raise(
+                            v
+                        }
+                        None => match kw.iter().position(|(k, _)| *k == p.name) {
+                            Some(k) => kw.remove(k).1,
+                            None => match &f.defaults[i] {
+                                Some(d) => d.clone(),
+                                None => {
+                                    return Err(raise(
                                         "TypeError",
                                         format!(
                                             "{fname}() missing required positional argument: '{}'",
                                             p.name
                                         ),
-                                    )),
-                                },
+                                    ))
+                                }
                             },
-                        };
+                        },
+                    };
                     scope.set(&p.name, v);
                 }
                 ParamKind::VarArgs => {
@@ -1140,20 +1141,21 @@ impl Interp {
                     scope.set(&p.name, Value::tuple(std::mem::take(&mut varargs)));
                 }
                 ParamKind::KwOnly => {
-                    let v =
-                        match kw.iter().position(|(k, _)| *k == p.name) {
-                            Some(k) => kw.remove(k).1,
-                            None => match &f.defaults[i] {
-                                Some(d) => d.clone(),
-                                None => return Err(raise(
+                    let v = match kw.iter().position(|(k, _)| *k == p.name) {
+                        Some(k) => kw.remove(k).1,
+                        None => match &f.defaults[i] {
+                            Some(d) => d.clone(),
+                            None => {
+                                return Err(raise(
                                     "TypeError",
                                     format!(
                                         "{fname}() missing required keyword-only argument: '{}'",
                                         p.name
                                     ),
-                                )),
-                            },
-                        };
+                                ))
+                            }
+                        },
+                    };
                     scope.set(&p.name, v);
                 }
                 ParamKind::VarKw => {

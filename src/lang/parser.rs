@@ -18,6 +18,7 @@ pub fn parse_program(src: &str, file: u32) -> Result<Vec<Stmt>, SyntaxError> {
     let mut p = Parser {
         toks: tokens,
         pos: 0,
+        depth: 0,
     };
     let mut out = Vec::new();
     while !p.at_eof() {
@@ -44,6 +45,7 @@ pub fn parse_embedded_expr(src: &str, file: u32, base: usize) -> Result<Expr, Sy
     let mut p = Parser {
         toks: tokens,
         pos: 0,
+        depth: 0,
     };
     let e = p.test_list()?;
     if !p.check_tok(&Tok::Newline) && !p.at_eof() {
@@ -55,7 +57,12 @@ pub fn parse_embedded_expr(src: &str, file: u32, base: usize) -> Result<Expr, Sy
 struct Parser {
     toks: Vec<Token>,
     pos: usize,
+    /// Current expression nesting, bounded so hostile input cannot exhaust the stack.
+    depth: usize,
 }
+
+/// Deepest expression nesting accepted.
+const MAX_NESTING: usize = 100;
 
 fn describe(t: &Tok) -> String {
     match t {
@@ -411,7 +418,7 @@ impl Parser {
                 // positional-only marker: accepted and ignored
             } else {
                 let (n, _) = self.name("a parameter name")?;
-                if self.eat_op(":") && close == ")" {
+                if close == ")" && self.eat_op(":") {
                     self.test()?;
                 }
                 let default = if self.eat_op("=") {
@@ -459,6 +466,21 @@ impl Parser {
 
     /// A suite: either statements on the same line or an indented block.
     fn block(&mut self) -> Result<Vec<Stmt>, SyntaxError> {
+        self.depth += 1;
+        let r = if self.depth > MAX_NESTING {
+            Err(SyntaxError::new(
+                self.span(),
+                "blocks nested too deeply",
+                "fewer nested blocks",
+            ))
+        } else {
+            self.block_inner()
+        };
+        self.depth -= 1;
+        r
+    }
+
+    fn block_inner(&mut self) -> Result<Vec<Stmt>, SyntaxError> {
         if self.eat_tok(&Tok::Newline) {
             if !self.eat_tok(&Tok::Indent) {
                 return Err(SyntaxError::new(
@@ -825,6 +847,21 @@ impl Parser {
     }
 
     fn test(&mut self) -> Result<Expr, SyntaxError> {
+        self.depth += 1;
+        let r = if self.depth > MAX_NESTING {
+            Err(SyntaxError::new(
+                self.span(),
+                format!("expression nested too deeply (more than {MAX_NESTING} levels)"),
+                "a simpler expression",
+            ))
+        } else {
+            self.test_inner()
+        };
+        self.depth -= 1;
+        r
+    }
+
+    fn test_inner(&mut self) -> Result<Expr, SyntaxError> {
         if self.check_kw("lambda") {
             return self.lambda();
         }
@@ -841,7 +878,7 @@ impl Parser {
             });
         }
         let cond = self.or_test()?;
-        if self.check_kw("if") && !self.in_comprehension_if() {
+        if self.check_kw("if") {
             self.advance();
             let test = self.or_test()?;
             if !self.eat_kw("else") {
@@ -855,12 +892,6 @@ impl Parser {
             });
         }
         Ok(cond)
-    }
-
-    /// An `if` right after a comprehension's `for ... in X` is a filter; the
-    /// comprehension parser handles that case itself.
-    fn in_comprehension_if(&self) -> bool {
-        false
     }
 
     fn test_nocond(&mut self) -> Result<Expr, SyntaxError> {
@@ -922,7 +953,18 @@ impl Parser {
     fn not_test(&mut self) -> Result<Expr, SyntaxError> {
         if self.check_kw("not") {
             let start = self.advance().span;
-            let e = self.not_test()?;
+            self.depth += 1;
+            let e = if self.depth > MAX_NESTING {
+                Err(SyntaxError::new(
+                    start,
+                    "expression nested too deeply",
+                    "a simpler expression",
+                ))
+            } else {
+                self.not_test()
+            };
+            self.depth -= 1;
+            let e = e?;
             let span = start.to(e.span);
             return Ok(Expr {
                 kind: ExprKind::Unary(UnOp::Not, Box::new(e)),
@@ -1027,6 +1069,24 @@ impl Parser {
     }
 
     fn factor(&mut self) -> Result<Expr, SyntaxError> {
+        if !matches!(self.peek(), Tok::Op("-" | "+" | "~")) {
+            return self.factor_inner();
+        }
+        self.depth += 1;
+        let r = if self.depth > MAX_NESTING {
+            Err(SyntaxError::new(
+                self.span(),
+                format!("expression nested too deeply (more than {MAX_NESTING} levels)"),
+                "a simpler expression",
+            ))
+        } else {
+            self.factor_inner()
+        };
+        self.depth -= 1;
+        r
+    }
+
+    fn factor_inner(&mut self) -> Result<Expr, SyntaxError> {
         let op = match self.peek() {
             Tok::Op("-") => Some(UnOp::Neg),
             Tok::Op("+") => Some(UnOp::Pos),
@@ -1572,6 +1632,30 @@ mod tests {
         assert!(e.message.contains("positional argument follows keyword"));
         let e = err("1 = x\n");
         assert_eq!(e.span.start, 0);
+    }
+
+    #[test]
+    fn hostile_nesting_is_an_error_not_a_crash() {
+        // as deep as a default 8 MiB main-thread stack allows in a debug build
+        std::thread::Builder::new()
+            .stack_size(8 << 20)
+            .spawn(nesting_cases)
+            .expect("thread")
+            .join()
+            .expect("no stack overflow");
+    }
+
+    fn nesting_cases() {
+        let deep = format!("{}1{}", "(".repeat(100_000), ")".repeat(100_000));
+        assert!(err(&deep).message.contains("nested too deeply"));
+        assert!(err(&format!("{}1\n", "-".repeat(100_000)))
+            .message
+            .contains("nested too deeply"));
+        assert!(err(&format!("{}1\n", "not ".repeat(100_000)))
+            .message
+            .contains("nested too deeply"));
+        let ok = format!("x = {}1{}\n", "(".repeat(90), ")".repeat(90));
+        assert!(parse_program(&ok, 0).is_ok());
     }
 
     #[test]

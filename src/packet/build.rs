@@ -174,7 +174,7 @@ fn write_fields(layers: &[Layer], i: usize, out: &mut Vec<u8>, rng: &mut Option<
             Kind::Tlvs(defs, _) => {
                 bits.flush(out);
                 if let Some(Value::Tlvs(opts)) = val {
-                    encode_tlvs(defs, opts, out);
+                    encode_tlvs(defs, opts, out, layer.present.is_none());
                 }
             }
             Kind::Ipv4List(_) => {
@@ -189,7 +189,8 @@ fn write_fields(layers: &[Layer], i: usize, out: &mut Vec<u8>, rng: &mut Option<
         }
     }
     bits.flush(out);
-    if let Some(align) = header_align(def) {
+    // a truncated dissected layer is rebuilt exactly as it was received
+    if let (Some(align), None) = (header_align(def), layer.present) {
         let pad = (align - (out.len() - start) % align) % align;
         out.resize(out.len() + pad, 0);
     }
@@ -221,8 +222,8 @@ fn unset_int(layers: &[Layer], i: usize, fi: usize) -> u64 {
     }
 }
 
-/// Encodes TLV options, padded with zeros to a multiple of 4 bytes.
-pub fn encode_tlvs(defs: &[TlvDef], opts: &[Tlv], out: &mut Vec<u8>) {
+/// Encodes TLV options, padded with zeros to a multiple of 4 bytes when `pad`.
+pub fn encode_tlvs(defs: &[TlvDef], opts: &[Tlv], out: &mut Vec<u8>, pad: bool) {
     let start = out.len();
     for o in opts {
         let fmt = defs.iter().find(|d| d.kind == o.kind).map(|d| d.fmt);
@@ -256,8 +257,10 @@ pub fn encode_tlvs(defs: &[TlvDef], opts: &[Tlv], out: &mut Vec<u8>) {
             }
         }
     }
-    let pad = (4 - (out.len() - start) % 4) % 4;
-    out.resize(out.len() + pad, 0);
+    if pad {
+        let n = (4 - (out.len() - start) % 4) % 4;
+        out.resize(out.len() + n, 0);
+    }
 }
 
 #[cfg(test)]

@@ -298,6 +298,12 @@ pub struct LayerDef {
     pub option_code: Option<u8>,
 }
 
+impl std::fmt::Debug for LayerDef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.name)
+    }
+}
+
 impl LayerDef {
     /// Index of the field called `name`.
     pub fn field_index(&self, name: &str) -> Option<usize> {

@@ -120,6 +120,8 @@ pub fn parse_layer(def: &'static LayerDef, data: &[u8], quoted: bool) -> Option<
     let mut layer = Layer::new(def);
     layer.quoted = quoted;
     let mut bit = 0usize;
+    // a length field promised more bytes than there are
+    let mut short = false;
     for (fi, f) in def.fields.iter().enumerate() {
         if let Some(c) = f.when {
             if !c(&layer) {
@@ -148,25 +150,36 @@ pub fn parse_layer(def: &'static LayerDef, data: &[u8], quoted: bool) -> Option<
                 if matches!(len, Len::Fixed(_)) && at + n > data.len() {
                     return stop_early(layer, fi, bit, quoted);
                 }
+                short |= n > data.len().saturating_sub(at);
                 let n = n.min(data.len().saturating_sub(at));
                 bit += n * 8;
                 Value::Bytes(data[at..at + n].to_vec())
             }
             Kind::Options(fam, len) => {
-                let n = want(len, &layer, data.len().saturating_sub(at))
-                    .min(data.len().saturating_sub(at));
+                let avail = data.len().saturating_sub(at);
+                let wanted = want(len, &layer, avail);
+                short |= wanted > avail;
+                let n = wanted.min(avail);
                 bit += n * 8;
                 Value::Options(options(fam, &data[at..at + n]))
             }
             Kind::Tlvs(defs, len) => {
-                let n = want(len, &layer, data.len().saturating_sub(at))
-                    .min(data.len().saturating_sub(at));
+                let avail = data.len().saturating_sub(at);
+                let wanted = want(len, &layer, avail);
+                short |= wanted > avail;
+                let n = wanted.min(avail);
                 bit += n * 8;
                 Value::Tlvs(tlvs(defs, &data[at..at + n]))
             }
             Kind::Ipv4List(len) => {
-                let n = want(len, &layer, data.len().saturating_sub(at))
-                    .min(data.len().saturating_sub(at));
+                let avail = data.len().saturating_sub(at);
+                let wanted = want(len, &layer, avail);
+                short |= wanted > avail;
+                let n = wanted.min(avail);
+                if n % 4 != 0 {
+                    // not whole addresses: the caller falls back to raw bytes
+                    return None;
+                }
                 bit += n * 8;
                 Value::Addrs(
                     data[at..at + n]
@@ -178,6 +191,10 @@ pub fn parse_layer(def: &'static LayerDef, data: &[u8], quoted: bool) -> Option<
             Kind::Depends(_) => continue,
         };
         layer.set(fi, value);
+    }
+    if short {
+        // rebuilt exactly as received: no alignment padding added back
+        layer.present = Some(def.fields.len() as u16);
     }
     Some((layer, bit.div_ceil(8)))
 }

@@ -452,6 +452,7 @@ fn tlv_from_input(defs: &[TlvDef], x: Input) -> Result<Tlv, TlvErr> {
         }
     };
     let value = match (def.map(|d| d.fmt), &val) {
+        (Some(TlvFmt::Single | TlvFmt::Empty), Input::Bytes(b)) if b.is_empty() => TlvValue::None,
         (_, Input::Bytes(b)) => TlvValue::Bytes(b.clone()),
         (Some(TlvFmt::Single | TlvFmt::Empty), _) | (None, Input::None) => TlvValue::None,
         (Some(TlvFmt::Bytes) | None, Input::Str(s)) => TlvValue::Bytes(s.as_bytes().to_vec()),

@@ -17,6 +17,7 @@ pub mod layer;
 pub mod matching;
 pub mod show;
 pub mod value;
+pub mod verify;
 
 pub use decl::LayerDef;
 pub use layer::Layer;

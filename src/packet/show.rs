@@ -265,12 +265,18 @@ fn show_into(p: &Packet, out: &mut String, label: &str) {
                 }
                 continue;
             }
+            let mut val = field_repr(p, i, fi).magenta().to_string();
+            if f.name == "chksum" && l.is_set(fi) {
+                if let Some(note) = super::verify::note(p, i, fi) {
+                    val = format!("{val} {}", note.red().bold());
+                }
+            }
             let _ = writeln!(
                 out,
                 "{label}  {lvl}{}{} {}",
                 format!("{:<10}", f.name).cyan(),
                 "=".blue(),
-                field_repr(p, i, fi).magenta()
+                val
             );
         }
     }

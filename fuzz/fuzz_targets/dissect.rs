@@ -1,0 +1,9 @@
+#![no_main]
+//! Dissects arbitrary bytes as Ethernet and as IPv4, shows and rebuilds the
+//! result: nothing may panic, and a dissected packet must rebuild to the same
+//! bytes it came from.
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    packsmith::fuzzing::dissect_everything(data);
+});

@@ -1,0 +1,35 @@
+//! Entry points shared by the fuzz targets (`fuzz/`) and the stable
+//! randomized tests (`tests/never_panic.rs`), so both exercise the same code.
+
+use crate::packet::{show, Packet};
+
+/// Dissects `data` as every bottom layer, displays and rebuilds the result.
+/// Panics only if dissection loses bytes (a dissected packet must rebuild to
+/// exactly the bytes it came from).
+pub fn dissect_everything(data: &[u8]) {
+    for first in [&crate::layers::ether::ETHER, &crate::layers::ipv4::IP] {
+        let p = Packet::dissect(first, data);
+        let _ = show::summary(&p);
+        let _ = show::show(&p);
+        let _ = show::repr(&p);
+        let _ = show::command(&p);
+        let _ = crate::packet::json::to_json(&p, &[]);
+        let rebuilt = p.build();
+        assert_eq!(
+            rebuilt,
+            data,
+            "dissect/build round trip lost bytes for {}",
+            show::summary(&p)
+        );
+        let _ = show::show2(&p);
+        let opts = crate::packet::matching::MatchOpts::default();
+        let _ = crate::packet::matching::hashret(&p, &opts);
+        let _ = crate::packet::matching::answers(&p, &p, &opts);
+    }
+}
+
+/// Tokenizes and parses `src`; any error is fine, a panic is a bug.
+pub fn parse_everything(src: &str) {
+    let _ = crate::lang::lexer::tokenize(src, 0);
+    let _ = crate::lang::parser::parse_program(src, 0);
+}
