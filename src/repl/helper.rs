@@ -185,6 +185,11 @@ impl Helper {
                     .filter(|f| f.name.starts_with(word))
                     .map(|f| format!("{}=", f.name)),
             );
+            // right after `(` or `,` a layer call takes field names
+            let key_position = text[..start].trim_end().ends_with(['(', ',']);
+            if key_position && !out.is_empty() {
+                return (start, out);
+            }
         }
         let mut names: Vec<String> = interp
             .globals

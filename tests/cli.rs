@@ -1,0 +1,238 @@
+//! The CLI contract: `-c`, `run FILE [ARGS]`, `run -`, shebang scripts, exit
+//! codes, error rendering, and the reference vectors through the exact
+//! command lines outside checks use.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+fn ps() -> Command {
+    let mut c = Command::cargo_bin("packsmith").expect("binary built");
+    c.env("NO_COLOR", "1");
+    c
+}
+
+fn vectors(name: &str) -> Vec<Vec<String>> {
+    let text = std::fs::read_to_string(format!(
+        "{}/tests/vectors/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .expect("vectors");
+    text.lines()
+        .map(|l| l.split('\t').map(String::from).collect())
+        .collect()
+}
+
+#[test]
+fn build_vectors_through_dash_c() {
+    for v in vectors("build.tsv") {
+        ps().arg("-c")
+            .arg(format!("print(bytes({}).hex())", v[0]))
+            .assert()
+            .success()
+            .stdout(format!("{}\n", v[1]));
+    }
+}
+
+#[test]
+fn set_vectors_through_dash_c() {
+    for v in vectors("sets.tsv") {
+        let lines: String = v[2].split(',').map(|h| format!("{h}\n")).collect();
+        ps().arg("-c")
+            .arg(format!("for p in {}: print(bytes(p).hex())", v[0]))
+            .assert()
+            .success()
+            .stdout(lines);
+        ps().arg("-c")
+            .arg(format!("print(len(list({})))", v[0]))
+            .assert()
+            .success()
+            .stdout(format!("{}\n", v[1]));
+    }
+}
+
+#[test]
+fn syntax_error_exits_2_with_position_and_expectation() {
+    ps().args(["-c", "x = IP(dst=\"198.18.0.1\"\nprint(x)"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("SyntaxError"))
+        .stderr(predicate::str::contains("<string>:1:7"))
+        .stderr(predicate::str::contains("expected"));
+    ps().args(["-c", "if x = 3: pass"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("<string>:1:6"))
+        .stderr(predicate::str::contains("=="));
+}
+
+#[test]
+fn runtime_error_exits_1_with_python_traceback() {
+    ps().args(["-c", "def f(r):\n    return r.type\nf(None)"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "Traceback (most recent call last):",
+        ))
+        .stderr(predicate::str::contains("line 3"))
+        .stderr(predicate::str::contains("line 2, column 12, in f"))
+        .stderr(predicate::str::contains(
+            "AttributeError: 'NoneType' object has no attribute 'type'",
+        ));
+}
+
+#[test]
+fn did_you_mean_for_fields_names_and_enums() {
+    ps().args(["-c", "ICMP(typ=13)"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "unknown field `typ` for ICMP; did you mean `type`?",
+        ));
+    ps().args(["-c", "ICMP(type=\"echo-requets\")"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("did you mean `echo-request`?"));
+    ps().args(["-c", "pritn(1)"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("did you mean `print`?"));
+    ps().args(["-c", "p = IP()\np.tll = 3"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("did you mean `ttl`?"));
+}
+
+#[test]
+fn exit_codes_from_scripts_and_usage() {
+    ps().args(["-c", "exit(3)"]).assert().code(3);
+    ps().args(["-c", "import sys\nsys.exit(0)"])
+        .assert()
+        .code(0);
+    ps().args(["-c", "pass"]).assert().code(0).stdout("");
+    ps().args(["--no-such-flag"]).assert().code(2);
+    ps().args(["run", "/nonexistent/probe.pks"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("cannot open"));
+    ps().arg("--version")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("packsmith"));
+    ps().arg("--help")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Examples:"));
+}
+
+#[test]
+fn run_file_with_argv_and_from_stdin() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let script = dir.path().join("probe.pks");
+    std::fs::write(
+        &script,
+        "import sys\nprint(sys.argv[1:])\np = IP(dst=sys.argv[1])/ICMP()\nprint(p.dst)\n",
+    )
+    .expect("write");
+    ps().arg("run")
+        .arg(&script)
+        .arg("198.18.0.9")
+        .arg("--flag")
+        .assert()
+        .success()
+        .stdout("['198.18.0.9', '--flag']\n198.18.0.9\n");
+    ps().args(["run", "-", "a"])
+        .write_stdin("import sys\nprint(sys.argv)\n")
+        .assert()
+        .success()
+        .stdout("['-', 'a']\n");
+}
+
+#[test]
+fn shebang_scripts_run() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let bin = assert_cmd::cargo::cargo_bin("packsmith");
+    let script = dir.path().join("hello.pks");
+    std::fs::write(
+        &script,
+        "#!/usr/bin/env -S packsmith run\nprint(IP(dst='198.18.0.1').summary())\n",
+    )
+    .expect("write");
+    std::process::Command::new("chmod")
+        .arg("+x")
+        .arg(&script)
+        .status()
+        .expect("chmod");
+    let path = format!(
+        "{}:{}",
+        bin.parent().expect("dir").display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let out = std::process::Command::new(&script)
+        .env("PATH", path)
+        .output()
+        .expect("run script");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("198.18.0.1"));
+}
+
+#[test]
+fn output_has_no_colour_when_piped() {
+    let mut c = Command::cargo_bin("packsmith").expect("binary");
+    c.env_remove("NO_COLOR")
+        .args(["-c", "IP(dst='198.18.0.1').show()"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("\u{1b}[").not());
+}
+
+#[test]
+fn display_matches_scapy() {
+    let code = r#"p = IP(src="198.18.0.1", dst="198.18.1.2")/ICMP(id=0x1234, seq=7)/"ping"
+print(repr(p))
+print(p.summary())
+hexdump(p)
+print(IP(bytes(p)).command())"#;
+    ps().args(["-c", code]).assert().success().stdout(
+        "<IP  frag=0 proto=icmp src=198.18.0.1 dst=198.18.1.2 |<ICMP  id=0x1234 seq=0x7 |<Raw  load=b'ping' |>>>\n\
+         IP / ICMP 198.18.0.1 > 198.18.1.2 echo-request 0 / Raw\n\
+         0000  45 00 00 20 00 01 00 00 40 01 ED B4 C6 12 00 01  E.. ....@.......\n\
+         0010  C6 12 01 02 08 00 06 F4 12 34 00 07 70 69 6E 67  .........4..ping\n\
+         IP(version=4, ihl=5, tos=0, len=32, id=1, flags=0, frag=0, ttl=64, proto=1, chksum=60852, src='198.18.0.1', dst='198.18.1.2')/ICMP(type=8, code=0, chksum=1780, id=4660, seq=7, unused=b'')/Raw(load=b'ping')\n",
+    );
+    // show2 of the error example, as in ../shared/vectors/scapy_display.txt
+    let code = r#"p = IP(src="198.18.0.1", dst="198.18.1.2")/ICMP(type=3, code=4, nexthopmtu=1000)/IP(src="198.18.1.2", dst="198.18.0.1", flags="DF", len=1200)/ICMP()
+p.show2()"#;
+    let out = ps().args(["-c", code]).output().expect("run");
+    let text = String::from_utf8_lossy(&out.stdout);
+    for want in [
+        "###[ IP in ICMP ]###",
+        "###[ ICMP in ICMP ]###",
+        "nexthopmtu= 1000",
+        "chksum    = 0xf913",
+        "        len       = 1200",
+        "        flags     = DF",
+    ] {
+        assert!(text.contains(want), "missing {want:?} in\n{text}");
+    }
+}
+
+#[test]
+fn ls_and_help() {
+    ps().args(["-c", "ls(ICMP)"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("nexthopmtu : ShortField (Cond)"))
+        .stdout(predicate::str::contains("type       : ByteEnumField"));
+    ps().args(["-c", "help('ICMP.type')"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("address-mask-reply"));
+    ps().args(["-c", "lsc()"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("hexdump"));
+}

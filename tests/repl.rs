@@ -1,0 +1,113 @@
+//! The REPL through a real pseudo-terminal: typing, Tab completion, blocks,
+//! errors then more input, Ctrl-C at the prompt and during a command, Ctrl-D,
+//! and history persisted across sessions.
+
+use expectrl::{ControlCode, Session};
+use std::process::Command;
+use std::time::Duration;
+
+fn start(state: &std::path::Path) -> Session {
+    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("packsmith"));
+    cmd.env("XDG_STATE_HOME", state)
+        .env("NO_COLOR", "1")
+        .env("TERM", "xterm");
+    let mut s = Session::spawn(cmd).expect("spawn packsmith in a pty");
+    s.set_expect_timeout(Some(Duration::from_secs(20)));
+    s.expect(">>> ").expect("first prompt");
+    s
+}
+
+#[test]
+fn expressions_blocks_errors_and_underscore() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut s = start(dir.path());
+    s.send_line("6 * 7").expect("send");
+    s.expect("42").expect("repr printed");
+    s.expect(">>> ").expect("prompt");
+    s.send_line("_ + 1").expect("send");
+    s.expect("43").expect("underscore holds the last value");
+    s.send_line("for i in range(3):").expect("send");
+    s.expect("... ").expect("continuation prompt");
+    s.send_line("    print('item', i * 10)").expect("send");
+    s.expect("... ").expect("block continues");
+    s.send_line("").expect("send");
+    s.expect("item 20").expect("block ran");
+    s.send_line("1/0").expect("send");
+    s.expect("ZeroDivisionError: division by zero")
+        .expect("error shown");
+    s.expect(">>> ").expect("session survives");
+    s.send_line("x = (1,").expect("send");
+    s.expect("... ").expect("open bracket continues");
+    s.send_line(" 2)").expect("send");
+    s.send_line("print(x)").expect("send");
+    s.expect("(1, 2)").expect("bracket joined");
+    s.send_line("ICMP(typ=13)").expect("send");
+    s.expect("did you mean `type`?").expect("did-you-mean");
+    s.send_line("IP(dst='198.18.0.1')/ICMP()").expect("send");
+    s.expect("<IP  frag=0 proto=icmp dst=198.18.0.1 |<ICMP  |>>")
+        .expect("packet repr");
+    s.send(ControlCode::EndOfTransmission).expect("ctrl-d");
+    s.expect(expectrl::Eof).expect("exits on Ctrl-D");
+}
+
+/// Sends keys the way a person types them: one group at a time.
+fn keys(s: &mut Session, k: &str) {
+    s.send(k).expect("send keys");
+    std::thread::sleep(Duration::from_millis(150));
+}
+
+#[test]
+fn tab_completion() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut s = start(dir.path());
+    // a field name inside a layer call
+    keys(&mut s, "p = ICMP(ty");
+    keys(&mut s, "\t");
+    // an enum name inside the string
+    keys(&mut s, "\"echo-req");
+    keys(&mut s, "\t");
+    keys(&mut s, "\")\r");
+    keys(&mut s, "print(p.type)\r");
+    s.expect("\r\n8\r\n")
+        .expect("completed to type=\"echo-request\"");
+    // a variable's attributes
+    keys(&mut s, "pkt = IP()\r");
+    keys(&mut s, "print(pkt.tt");
+    keys(&mut s, "\t");
+    keys(&mut s, ")\r");
+    s.expect("\r\n64\r\n").expect("completed to pkt.ttl");
+}
+
+#[test]
+fn ctrl_c_cancels_line_and_running_command() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut s = start(dir.path());
+    s.send("this line is abandoned").expect("send");
+    s.send(ControlCode::EndOfText).expect("ctrl-c");
+    s.expect("KeyboardInterrupt").expect("line cancelled");
+    s.expect(">>> ").expect("prompt again");
+    s.send_line("while True: pass").expect("send");
+    std::thread::sleep(Duration::from_millis(500));
+    s.send(ControlCode::EndOfText).expect("ctrl-c");
+    s.expect("KeyboardInterrupt").expect("command interrupted");
+    s.expect(">>> ").expect("still in the REPL");
+    s.send_line("print('alive')").expect("send");
+    s.expect("alive").expect("works after interrupt");
+}
+
+#[test]
+fn history_persists_across_sessions() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut s = start(dir.path());
+    s.send_line("marker_value = 31337").expect("send");
+    s.expect(">>> ").expect("prompt");
+    s.send(ControlCode::EndOfTransmission).expect("ctrl-d");
+    s.expect(expectrl::Eof).expect("exit");
+    let hist = std::fs::read_to_string(dir.path().join("packsmith/history")).expect("history file");
+    assert!(hist.contains("marker_value = 31337"));
+    let mut s = start(dir.path());
+    keys(&mut s, "\x1b[A");
+    keys(&mut s, "\r");
+    keys(&mut s, "print(marker_value + 1)\r");
+    s.expect("31338").expect("recalled entry ran");
+}
