@@ -171,7 +171,7 @@ mod tests {
         put_bits(&mut buf, 4, 4, 5);
         put_bits(&mut buf, 16, 3, 2);
         put_bits(&mut buf, 19, 13, 185);
-        assert_eq!(buf, [0x45, 0x00, 0x40 | 0x00, 0xb9]);
+        assert_eq!(buf, [0x45, 0x00, 0x40, 0xb9]);
         assert_eq!(get_bits(&buf, 0, 4), Some(4));
         assert_eq!(get_bits(&buf, 4, 4), Some(5));
         assert_eq!(get_bits(&buf, 16, 3), Some(2));

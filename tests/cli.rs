@@ -236,3 +236,13 @@ fn ls_and_help() {
         .success()
         .stdout(predicate::str::contains("hexdump"));
 }
+
+#[test]
+fn samples_that_need_no_privilege_run() {
+    for s in ["craft-errors.pks", "sets.pks", "timestamp.pks"] {
+        ps().arg("run")
+            .arg(format!("{}/samples/{s}", env!("CARGO_MANIFEST_DIR")))
+            .assert()
+            .success();
+    }
+}

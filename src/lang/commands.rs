@@ -295,8 +295,7 @@ fn c_linehexdump(_: &mut Interp, mut a: Args) -> R {
 /// Sleeps in short steps so Ctrl-C is noticed promptly.
 pub fn sleep_interruptible(secs: f64) -> R<()> {
     output::flush();
-    let end =
-        std::time::Instant::now() + std::time::Duration::from_secs_f64(secs.max(0.0).min(1e7));
+    let end = std::time::Instant::now() + std::time::Duration::from_secs_f64(secs.clamp(0.0, 1e7));
     loop {
         check_interrupt()?;
         let now = std::time::Instant::now();

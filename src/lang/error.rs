@@ -265,7 +265,7 @@ pub fn render_syntax(e: &SyntaxError, color: bool) -> String {
         .min(text.len().saturating_sub(start).max(1));
     let diag = SyntaxDiag {
         message: format!("SyntaxError: {} at {name}:{line}:{col}", e.message),
-        src: miette::NamedSource::new(name.to_string(), text.to_string()),
+        src: miette::NamedSource::new(name.as_ref(), text.to_string()),
         at: (start, len).into(),
         label: format!("expected {}", e.expected),
         help: e.help.clone(),

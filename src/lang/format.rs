@@ -618,7 +618,7 @@ mod tests {
 
     #[test]
     fn specs() {
-        assert_eq!(f(Value::Float(3.14159), ".2f"), "3.14");
+        assert_eq!(f(Value::Float(1.23456), ".2f"), "1.23");
         assert_eq!(f(Value::Int(255), "04x"), "00ff");
         assert_eq!(f(Value::Int(255), "#x"), "0xff");
         assert_eq!(f(Value::str("ab"), ">5"), "   ab");
@@ -636,7 +636,7 @@ mod tests {
         let p = |i: &mut Interp, fmt: &str, v: Value| {
             percent(i, fmt, &v).unwrap_or_else(|_| "ERR".into())
         };
-        assert_eq!(p(&mut i, "%4.2f", Value::Float(3.14159)), "3.14");
+        assert_eq!(p(&mut i, "%4.2f", Value::Float(1.23456)), "1.23");
         assert_eq!(
             p(&mut i, "%s is alive", Value::str("1.2.3.4")),
             "1.2.3.4 is alive"

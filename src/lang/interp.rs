@@ -239,9 +239,9 @@ impl Interp {
             }
             StmtKind::For(target, iter, body, orelse) => {
                 let it = self.eval(iter, ctx)?;
-                let mut it = self.iterate(&it)?;
+                let it = self.iterate(&it)?;
                 let mut broke = false;
-                while let Some(v) = it.next() {
+                for v in it {
                     check_interrupt()?;
                     self.assign(target, v?, ctx)?;
                     match self.exec_block(body, ctx) {
@@ -890,8 +890,8 @@ impl Interp {
             return f(self, ctx);
         };
         let it = self.eval(&c.iter, ctx)?;
-        let mut it = self.iterate(&it)?;
-        'items: while let Some(v) = it.next() {
+        let it = self.iterate(&it)?;
+        'items: for v in it {
             check_interrupt()?;
             self.assign(&c.target, v?, ctx)?;
             for cond in &c.conds {

@@ -522,7 +522,7 @@ pub fn parse_fstring(text: &str, base: usize, raw: bool) -> Result<Vec<FPiece>, 
     let mut i = 0;
     let flush = |lit: &mut String, out: &mut Vec<FPiece>| -> Result<(), (usize, String)> {
         if !lit.is_empty() {
-            let s = unescape(lit, raw, false).map_err(|(o, m)| (o, m))?;
+            let s = unescape(lit, raw, false)?;
             out.push(FPiece::Lit(
                 s.into_iter().filter_map(char::from_u32).collect(),
             ));

@@ -254,8 +254,8 @@ pub fn str_method(interp: &mut Interp, s: &Rc<str>, name: &str, mut a: Args) -> 
                 "rjust" => format!("{}{st}", f(pad)),
                 _ => format!(
                     "{}{st}{}",
-                    f(pad / 2 + (pad % 2 & n % 2)),
-                    f(pad - (pad / 2 + (pad % 2 & n % 2)))
+                    f(pad / 2 + ((pad % 2) & (n % 2))),
+                    f(pad - (pad / 2 + ((pad % 2) & (n % 2))))
                 ),
             })
         }

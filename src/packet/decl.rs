@@ -268,6 +268,13 @@ impl SummaryCtx<'_> {
     }
 }
 
+/// Splits a layer's body: payload bytes given the layer, header and remaining length.
+pub type PayloadLenFn = fn(&Layer, usize, usize) -> Option<usize>;
+/// Appends the matching key of the packet from a layer index.
+pub type HashretFn = fn(&Packet, usize, &MatchOpts, &mut Vec<u8>);
+/// `answers(reply, reply_layer, request, request_layer, options)`.
+pub type AnswersFn = fn(&Packet, usize, &Packet, usize, &MatchOpts) -> bool;
+
 /// One protocol, declared once.
 pub struct LayerDef {
     /// Constructor and class name (`IP`).
@@ -287,14 +294,14 @@ pub struct LayerDef {
     pub guess_next: Option<fn(&Layer) -> Option<Next>>,
     /// How many bytes after the header belong to this layer's payload (the
     /// rest is padding), given what remains.
-    pub payload_len: Option<fn(&Layer, usize, usize) -> Option<usize>>,
+    pub payload_len: Option<PayloadLenFn>,
     /// The layer's own summary text (Scapy's `mysummary`).
     pub summary: Option<fn(&SummaryCtx) -> String>,
     /// A key shared by a request and its answers at this layer.
-    pub hashret: Option<fn(&Packet, usize, &MatchOpts, &mut Vec<u8>)>,
+    pub hashret: Option<HashretFn>,
     /// Whether the layer at `reply[ri]` answers the layer at `req[qi]`.
-    pub answers: Option<fn(&Packet, usize, &Packet, usize, &MatchOpts) -> bool>,
-    /// Options only: whether an option list may be padded after this option.
+    pub answers: Option<AnswersFn>,
+    /// Options only: the option number this declaration decodes.
     pub option_code: Option<u8>,
 }
 

@@ -246,7 +246,7 @@ impl Layer {
             }
             (Kind::Tlvs(defs, _), Input::List(items) | Input::Tuple(items)) => items
                 .into_iter()
-                .map(|x| tlv_from_input(defs, x).map_err(|(got, exp, sug)| bad(&got, exp, sug)))
+                .map(|x| tlv_from_input(defs, x).map_err(|e| bad(&e.0, e.1, e.2)))
                 .collect::<Result<Vec<_>, _>>()
                 .map(Value::Tlvs),
             (Kind::Tlvs(defs, _), Input::Bytes(b)) => {
@@ -409,7 +409,7 @@ fn is_list_fmt(defs: &[TlvDef], kind: u8) -> bool {
         .any(|d| d.kind == kind && matches!(d.fmt, TlvFmt::U32List | TlvFmt::U32Pair))
 }
 
-type TlvErr = (Input, String, Option<String>);
+type TlvErr = Box<(Input, String, Option<String>)>;
 
 fn tlv_from_input(defs: &[TlvDef], x: Input) -> Result<Tlv, TlvErr> {
     let expected = || "(name, value) pairs like (\"MSS\", 1460)".to_string();
@@ -420,23 +420,23 @@ fn tlv_from_input(defs: &[TlvDef], x: Input) -> Result<Tlv, TlvErr> {
             (n, v)
         }
         Input::Str(s) => (Input::Str(s), Input::None),
-        other => return Err((other, expected(), None)),
+        other => return Err(Box::new((other, expected(), None))),
     };
     let (kind, def) = match &name {
         Input::Str(s) => match defs.iter().find(|d| d.name.eq_ignore_ascii_case(s)) {
             Some(d) => (d.kind, Some(d)),
             None => {
-                return Err((
+                return Err(Box::new((
                     name.clone(),
                     "a known option name or number".into(),
                     closest(s, defs.iter().map(|d| d.name)).map(String::from),
-                ))
+                )))
             }
         },
         Input::Int(n) if (0..=255).contains(n) => {
             (*n as u8, defs.iter().find(|d| d.kind == *n as u8))
         }
-        _ => return Err((name.clone(), expected(), None)),
+        _ => return Err(Box::new((name.clone(), expected(), None))),
     };
     let ints = |v: &Input| -> Option<Vec<u64>> {
         match v {
@@ -458,9 +458,21 @@ fn tlv_from_input(defs: &[TlvDef], x: Input) -> Result<Tlv, TlvErr> {
         (Some(TlvFmt::Bytes) | None, Input::Str(s)) => TlvValue::Bytes(s.as_bytes().to_vec()),
         (Some(_), v) => match ints(v) {
             Some(n) => TlvValue::Ints(n),
-            None => return Err((val.clone(), "a number or a tuple of numbers".into(), None)),
+            None => {
+                return Err(Box::new((
+                    val.clone(),
+                    "a number or a tuple of numbers".into(),
+                    None,
+                )))
+            }
         },
-        (None, _) => return Err((val.clone(), "bytes for an unknown option".into(), None)),
+        (None, _) => {
+            return Err(Box::new((
+                val.clone(),
+                "bytes for an unknown option".into(),
+                None,
+            )))
+        }
     };
     Ok(Tlv { kind, value })
 }

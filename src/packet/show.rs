@@ -93,7 +93,7 @@ pub fn value_repr(l: &Layer, f: &Field, v: &Value) -> String {
         Value::Int(n) => int_repr(l, f, *n),
         Value::Bytes(b) => bytes_repr(b),
         Value::Options(opts) => {
-            let parts: Vec<String> = opts.iter().map(|o| command_layer(o)).collect();
+            let parts: Vec<String> = opts.iter().map(command_layer).collect();
             format!("[{}]", parts.join(", "))
         }
         Value::Tlvs(t) => tlvs_repr(tlv_defs(l, f), t),
