@@ -7,6 +7,7 @@
 pub mod fuzzing;
 pub mod lang;
 pub mod layers;
+pub mod net;
 pub mod packet;
 pub mod repl;
 pub mod suggest;

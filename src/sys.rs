@@ -1,7 +1,9 @@
 //! Process-level plumbing: the SIGINT handler behind Ctrl-C.
 
-use crate::lang::interp::INTERRUPTED;
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+
+/// Set by Ctrl-C; the evaluator, the engine and the tools check it.
+pub static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 
 static PRESSES: AtomicU32 = AtomicU32::new(0);
 

@@ -157,7 +157,7 @@ fn b_len(interp: &mut Interp, mut a: Args) -> R {
         Value::Tuple(t) => t.len(),
         Value::Dict(d) | Value::Set(d) => d.borrow().len(),
         Value::Range(x, y, s) => range_len(*x, *y, *s) as usize,
-        Value::PacketList(l) => l.items.borrow().len(),
+        Value::PacketList(l) => l.len(),
         Value::Packet(p) => p.build().len(),
         Value::Instance(_) => match interp.method_opt(&v, "__len__")? {
             Some(f) => return interp.call_value(&f, Args::new(vec![])),

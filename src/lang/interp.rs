@@ -8,10 +8,9 @@ use super::value::*;
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::Ordering;
 
-/// Set by the SIGINT handler; checked by loops, calls and the engine.
-pub static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+pub use crate::sys::INTERRUPTED;
 
 /// Raises KeyboardInterrupt if Ctrl-C was pressed.
 pub fn check_interrupt() -> R<()> {
@@ -127,6 +126,10 @@ pub struct Interp {
     pub builtins: HashMap<&'static str, Value>,
     pub modules: HashMap<String, Value>,
     pub argv: Vec<String>,
+    /// Scapy's `conf`: verbosity, default interface, matching knobs.
+    pub conf: Rc<super::conf::Conf>,
+    /// Where `send`/`sr`/`sniff` go (the real network unless swapped in tests).
+    pub net: Rc<dyn crate::net::Network>,
     depth: usize,
     /// Exceptions being handled (for bare `raise`).
     handling: Vec<Value>,
@@ -141,10 +144,14 @@ impl Interp {
             builtins: HashMap::new(),
             modules: HashMap::new(),
             argv,
+            conf: super::conf::Conf::new(),
+            net: super::netcmds::system(),
             depth: 0,
             handling: Vec::new(),
         };
         super::builtins::install(&mut i);
+        let conf = Value::Native(i.conf.clone());
+        i.builtins.insert("conf", conf);
         i
     }
 

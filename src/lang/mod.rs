@@ -12,6 +12,7 @@ pub mod builtins;
 pub mod capcmds;
 pub mod commands;
 pub mod completion;
+pub mod conf;
 pub mod error;
 pub mod files;
 pub mod format;

@@ -101,12 +101,11 @@ pub fn binary(interp: &mut Interp, op: BinOp, a: &Value, b: &Value) -> R {
             Ok(Value::tuple(x.iter().chain(y.iter()).cloned().collect()))
         }
         (BinOp::Add, PacketList(x), PacketList(y)) => {
-            let mut v = x.items.borrow().clone();
-            v.extend(y.items.borrow().iter().cloned());
-            Ok(Value::PacketList(Rc::new(super::value::PacketList {
-                name: x.name,
-                items: std::cell::RefCell::new(v),
-            })))
+            let mut v = x.items();
+            v.extend(y.items());
+            Ok(Value::PacketList(super::value::PacketList::from_items(
+                x.name, v,
+            )))
         }
         (BinOp::Mul, Str(_) | Bytes(_) | List(_) | Tuple(_), _) if b.as_int().is_some() => {
             repeat(a, b.as_int().unwrap_or(0))
@@ -540,10 +539,9 @@ pub fn get_item(interp: &mut Interp, o: &Value, i: &Value) -> R {
         },
         Value::Packet(p) => super::packets::get_item(interp, p, i),
         Value::PacketList(l) => {
-            let items = l.items.borrow();
             let idx = i.int("list indices")?;
-            norm_index(idx, items.len())
-                .map(|k| items[k].clone())
+            norm_index(idx, l.len())
+                .and_then(|k| l.get(k))
                 .ok_or_else(|| index_err("list"))
         }
         Value::Instance(_) => match interp.method_opt(o, "__getitem__")? {
@@ -618,16 +616,14 @@ fn get_slice(o: &Value, s: &SliceVal) -> R {
                 .collect::<Vec<u8>>(),
         ),
         Value::PacketList(l) => {
-            let items = l.items.borrow();
-            Value::PacketList(Rc::new(super::value::PacketList {
-                name: l.name,
-                items: std::cell::RefCell::new(
-                    slice_indices(s, items.len())?
-                        .into_iter()
-                        .map(|i| items[i].clone())
-                        .collect(),
-                ),
-            }))
+            let items = l.items();
+            Value::PacketList(super::value::PacketList::from_items(
+                l.name,
+                slice_indices(s, items.len())?
+                    .into_iter()
+                    .map(|i| items[i].clone())
+                    .collect(),
+            ))
         }
         Value::Range(a, b, st) => {
             let n = range_len(*a, *b, *st) as usize;
@@ -764,7 +760,7 @@ pub fn iterate(interp: &mut Interp, v: &Value) -> R<Box<dyn Iterator<Item = R>>>
             Box::new((0..n).map(move |i| Ok(Value::Int(a + i * s))))
         }
         Value::Dict(d) | Value::Set(d) => Box::new(d.borrow().keys().into_iter().map(Ok)),
-        Value::PacketList(l) => Box::new(l.items.borrow().clone().into_iter().map(Ok)),
+        Value::PacketList(l) => Box::new(l.values().map(Ok)),
         Value::Packet(p) => super::packets::iterate(p),
         Value::Iter(it) => {
             let it = it.clone();

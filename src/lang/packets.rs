@@ -7,7 +7,6 @@ use super::interp::{Args, Interp};
 use super::output;
 use super::value::*;
 use crate::packet::{show, Input, Layer, LayerDef, Output, Packet, Timestamp};
-use std::cell::RefCell;
 use std::rc::Rc;
 
 /// Converts a language value into packet-model input.
@@ -33,9 +32,7 @@ pub fn to_input(v: &Value) -> R<Input> {
             l.quoted = *q;
             Input::Packet(Packet::from_layer(l))
         }
-        Value::PacketList(l) => {
-            Input::List(l.items.borrow().iter().map(to_input).collect::<R<_>>()?)
-        }
+        Value::PacketList(l) => Input::List(l.values().map(|v| to_input(&v)).collect::<R<_>>()?),
         Value::Native(n) => match super::modules::rand_of(n.as_ref()) {
             Some(r) => Input::Rand(r),
             None => Input::Str(n.repr()),
@@ -694,7 +691,7 @@ fn pyfmt(fmt: &str, text: &str) -> String {
 
 /// Methods of packet lists (`rdpcap` results, `sniff` results, `ans`, `unans`).
 pub fn list_method(interp: &mut Interp, l: &Rc<PacketList>, name: &str, mut a: Args) -> R {
-    let items = l.items.borrow().clone();
+    let items: Vec<Value> = l.values().collect();
     let line_of = |interp: &mut Interp, it: &Value, f: &Option<Value>| -> R<Option<String>> {
         match (it, f) {
             (v, Some(func)) => {
@@ -775,20 +772,17 @@ pub fn list_method(interp: &mut Interp, l: &Rc<PacketList>, name: &str, mut a: A
                     kept.push(it);
                 }
             }
-            Ok(Value::PacketList(Rc::new(PacketList {
-                name: l.name,
-                items: RefCell::new(kept),
-            })))
+            Ok(Value::PacketList(PacketList::new(l.name, kept)))
         }
         "append" => {
             let v = a.req(0, "item", name)?;
-            l.items.borrow_mut().push(v);
+            l.push(v);
             Ok(Value::None)
         }
         "extend" => {
             let v = a.req(0, "items", name)?;
             let new: Vec<Value> = interp.iterate(&v)?.collect::<R<_>>()?;
-            l.items.borrow_mut().extend(new);
+            l.extend_items(new.into_iter().map(Item::Val));
             Ok(Value::None)
         }
         "make_table" => make_table(interp, &items, a),

@@ -180,7 +180,11 @@ pub fn repr(v: &Value) -> String {
             }
         }
         Value::Layer(d, quoted) => format!("<layer {}>", d.class_name(*quoted)),
-        Value::PacketList(l) => format!("<{}: {}>", l.name, proto_counts(&l.items.borrow())),
+        Value::PacketList(l) => format!(
+            "<{}: {}>",
+            l.name,
+            proto_counts(&l.values().collect::<Vec<_>>())
+        ),
         Value::Iter(_) => "<iterator object>".into(),
         Value::Flags(x, names) => format!("<Flag {x} ({})>", show::flags_repr(names, *x)),
         Value::Native(n) => n.repr(),

@@ -5,7 +5,7 @@
 use super::ast::FuncDef;
 use super::error::{raise, Flow, R};
 use super::interp::Interp;
-use crate::packet::{LayerDef, Packet};
+use crate::packet::{LayerDef, Packet, WirePacket};
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
@@ -130,9 +130,75 @@ impl PacketRef {
 }
 
 /// A list of packets or of (sent, received) pairs, with Scapy's helpers.
+/// Items may be kept as wire bytes and dissected when accessed, so sweeps
+/// of many thousands of answers stay small in memory.
 pub struct PacketList {
     pub name: &'static str,
-    pub items: RefCell<Vec<Value>>,
+    items: RefCell<Vec<Item>>,
+}
+
+/// One entry of a packet list.
+#[derive(Clone)]
+pub enum Item {
+    Val(Value),
+    Wire(WirePacket),
+    /// A probe and its answer.
+    Pair(Box<(WirePacket, WirePacket)>),
+}
+
+impl Item {
+    pub fn value(&self) -> Value {
+        match self {
+            Item::Val(v) => v.clone(),
+            Item::Wire(w) => Value::packet(w.packet()),
+            Item::Pair(p) => Value::tuple(vec![
+                Value::packet(p.0.packet()),
+                Value::packet(p.1.packet()),
+            ]),
+        }
+    }
+}
+
+impl PacketList {
+    pub fn new(name: &'static str, values: Vec<Value>) -> Rc<PacketList> {
+        Self::from_items(name, values.into_iter().map(Item::Val).collect())
+    }
+    pub fn from_items(name: &'static str, items: Vec<Item>) -> Rc<PacketList> {
+        Rc::new(PacketList {
+            name,
+            items: RefCell::new(items),
+        })
+    }
+    pub fn len(&self) -> usize {
+        self.items.borrow().len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.items.borrow().is_empty()
+    }
+    /// Item `i` as a value (wire items are dissected now).
+    pub fn get(&self, i: usize) -> Option<Value> {
+        self.items.borrow().get(i).map(Item::value)
+    }
+    /// The raw entries (for writers that want the bytes, not values).
+    pub fn items(&self) -> Vec<Item> {
+        self.items.borrow().clone()
+    }
+    pub fn push(&self, v: Value) {
+        self.items.borrow_mut().push(Item::Val(v));
+    }
+    pub fn extend_items(&self, v: impl IntoIterator<Item = Item>) {
+        self.items.borrow_mut().extend(v);
+    }
+    /// Iterates the values lazily, one dissection at a time.
+    pub fn values(self: &Rc<Self>) -> impl Iterator<Item = Value> + 'static {
+        let me = self.clone();
+        let mut i = 0;
+        std::iter::from_fn(move || {
+            let v = me.get(i);
+            i += 1;
+            v
+        })
+    }
 }
 
 /// Objects provided by modules (argparse parsers, loggers, files, matches...).

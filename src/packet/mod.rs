@@ -59,6 +59,31 @@ impl Timestamp {
     }
 }
 
+/// A packet kept as its bytes (engine results, capture records): compact,
+/// dissected on demand.
+#[derive(Clone, Debug)]
+pub struct WirePacket {
+    pub first: &'static LayerDef,
+    pub bytes: Box<[u8]>,
+    pub time: Timestamp,
+}
+
+impl WirePacket {
+    pub fn new(first: &'static LayerDef, bytes: &[u8], time: Timestamp) -> WirePacket {
+        WirePacket {
+            first,
+            bytes: bytes.into(),
+            time,
+        }
+    }
+    /// The dissected packet, carrying its time.
+    pub fn packet(&self) -> Packet {
+        let mut p = dissect::dissect(self.first, &self.bytes);
+        p.time = Some(self.time);
+        p
+    }
+}
+
 /// A packet: layers from the outermost (first) to the innermost (last).
 #[derive(Clone, Default, PartialEq, Debug)]
 pub struct Packet {

@@ -1,0 +1,310 @@
+//! The send/receive engine behind `sr`, `sr1`, `srp`: the receiver is open
+//! before the first send and runs on its own thread; every probe is filed
+//! under its matching key before it leaves, so no answer can arrive unseen;
+//! answers are confirmed with the layers' `answers` rules. Probes and answers
+//! are kept as bytes, so memory grows by one small record per probe.
+
+use super::{NetError, Rx, SrOptions, SrResult, Tx};
+use crate::packet::matching::{answers, hashret};
+use crate::packet::{LayerDef, Packet, Timestamp, WirePacket};
+use std::collections::HashMap;
+use std::net::Ipv4Addr;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+struct ProbeRec {
+    bytes: Box<[u8]>,
+    time: Timestamp,
+    answered: bool,
+}
+
+#[derive(Default)]
+struct Table {
+    probes: Vec<ProbeRec>,
+    /// Matching key hash to probe ids.
+    index: HashMap<u64, Vec<u32>>,
+    answers: Vec<(u32, WirePacket)>,
+    answered: usize,
+    received: usize,
+    error: Option<String>,
+}
+
+fn key_hash(key: &[u8]) -> u64 {
+    // FNV-1a: keys are short and attacker-free (we generate the probes)
+    key.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
+/// A probe ready to go: its bytes and where to send them.
+pub struct Ready {
+    pub bytes: Vec<u8>,
+    pub dst: Ipv4Addr,
+}
+
+/// Runs a send/receive exchange. `probes` yields prepared probes; `first` is
+/// the layer replies and probes are dissected as; `progress` is called with
+/// (sent, answered) as the exchange advances.
+pub fn exchange(
+    tx: &mut dyn Tx,
+    mut rx: Box<dyn Rx>,
+    first: &'static LayerDef,
+    probes: &mut dyn Iterator<Item = Result<Ready, NetError>>,
+    opts: &SrOptions,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<SrResult, NetError> {
+    let table = Arc::new(Mutex::new(Table::default()));
+    let stop = Arc::new(AtomicBool::new(false));
+    let started = Instant::now();
+    let receiver = {
+        let (table, stop) = (table.clone(), stop.clone());
+        let (matching, multi) = (opts.matching, opts.multi);
+        std::thread::Builder::new()
+            .name("packsmith-rx".into())
+            .spawn(move || {
+                while !stop.load(Ordering::Relaxed) {
+                    let (bytes, time) = match rx.recv(Duration::from_millis(10)) {
+                        Ok(Some(x)) => x,
+                        Ok(None) => continue,
+                        Err(e) => {
+                            if let Ok(mut t) = table.lock() {
+                                t.error = Some(e.to_string());
+                            }
+                            break;
+                        }
+                    };
+                    let reply = Packet::dissect(first, &bytes);
+                    let key = key_hash(&hashret(&reply, &matching));
+                    let Ok(mut t) = table.lock() else { break };
+                    t.received += 1;
+                    let Some(ids) = t.index.get(&key).cloned() else {
+                        continue;
+                    };
+                    for id in ids {
+                        let rec = &t.probes[id as usize];
+                        if rec.answered && !multi {
+                            continue;
+                        }
+                        let probe = Packet::dissect(first, &rec.bytes);
+                        if answers(&reply, &probe, &matching) {
+                            if !t.probes[id as usize].answered {
+                                t.probes[id as usize].answered = true;
+                                t.answered += 1;
+                            }
+                            t.answers.push((id, WirePacket::new(first, &bytes, time)));
+                            if !multi {
+                                break;
+                            }
+                        }
+                    }
+                }
+            })
+            .map_err(|e| NetError::Io(format!("cannot start the receiver: {e}")))?
+    };
+
+    let result = send_and_wait(tx, &table, probes, opts, progress);
+    stop.store(true, Ordering::Relaxed);
+    let _ = receiver.join();
+    let (sent, interrupted) = result?;
+
+    let t = std::mem::take(
+        &mut *table
+            .lock()
+            .map_err(|_| NetError::Io("receiver failed".into()))?,
+    );
+    if let Some(e) = t.error {
+        return Err(NetError::Io(format!("receiving failed: {e}")));
+    }
+    let answered = t
+        .answers
+        .into_iter()
+        .map(|(id, reply)| {
+            let p = &t.probes[id as usize];
+            (WirePacket::new(first, &p.bytes, p.time), reply)
+        })
+        .collect();
+    let unanswered = t
+        .probes
+        .iter()
+        .filter(|p| !p.answered)
+        .map(|p| WirePacket::new(first, &p.bytes, p.time))
+        .collect();
+    Ok(SrResult {
+        answered,
+        unanswered,
+        sent,
+        received: t.received,
+        interrupted,
+        elapsed: started.elapsed(),
+    })
+}
+
+/// Paces sends at `inter` seconds apart or `rate` per second.
+struct Pacer {
+    gap: Option<Duration>,
+    next: Instant,
+}
+
+impl Pacer {
+    fn new(opts: &SrOptions) -> Pacer {
+        let gap = match (opts.inter, opts.rate) {
+            (i, _) if i > 0.0 => Some(Duration::from_secs_f64(i)),
+            (_, Some(r)) if r > 0.0 => Some(Duration::from_secs_f64(1.0 / r)),
+            _ => None,
+        };
+        Pacer {
+            gap,
+            next: Instant::now(),
+        }
+    }
+    fn wait(&mut self) {
+        let Some(gap) = self.gap else { return };
+        let now = Instant::now();
+        if self.next > now {
+            let d = self.next - now;
+            if d > Duration::from_micros(200) {
+                std::thread::sleep(d);
+            } else {
+                while Instant::now() < self.next {
+                    std::hint::spin_loop();
+                }
+            }
+        }
+        self.next = self.next.max(now) + gap;
+    }
+}
+
+fn interrupted() -> bool {
+    crate::sys::INTERRUPTED.load(Ordering::Relaxed)
+}
+
+/// Sends with retries to the kernel when its queues are momentarily full.
+fn send_one(tx: &mut dyn Tx, bytes: &[u8], dst: Ipv4Addr) -> Result<(), NetError> {
+    for attempt in 0..200 {
+        match tx.send(bytes, dst) {
+            Ok(()) => return Ok(()),
+            Err(e)
+                if e.raw_os_error() == Some(libc::ENOBUFS)
+                    || e.kind() == std::io::ErrorKind::WouldBlock =>
+            {
+                std::thread::sleep(Duration::from_micros(50 * (attempt + 1)));
+            }
+            Err(e) => return Err(NetError::Io(format!("sending to {dst} failed: {e}"))),
+        }
+    }
+    Err(NetError::Io(format!(
+        "sending to {dst} failed: the kernel's queue stayed full"
+    )))
+}
+
+fn send_and_wait(
+    tx: &mut dyn Tx,
+    table: &Mutex<Table>,
+    probes: &mut dyn Iterator<Item = Result<Ready, NetError>>,
+    opts: &SrOptions,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<(usize, bool), NetError> {
+    let lock = || {
+        table
+            .lock()
+            .map_err(|_| NetError::Io("receiver failed".into()))
+    };
+    let mut pacer = Pacer::new(opts);
+    let mut sent = 0usize;
+    let mut dsts: Vec<Ipv4Addr> = Vec::new();
+    for probe in probes {
+        if interrupted() {
+            return Ok((sent, true));
+        }
+        let Ready { bytes, dst } = probe?;
+        let probe_pkt = Packet::dissect(opts.first, &bytes);
+        let key = key_hash(&hashret(&probe_pkt, &opts.matching));
+        pacer.wait();
+        {
+            let mut t = lock()?;
+            let id = t.probes.len() as u32;
+            t.probes.push(ProbeRec {
+                bytes: bytes.clone().into_boxed_slice(),
+                time: Timestamp::now(),
+                answered: false,
+            });
+            t.index.entry(key).or_default().push(id);
+        }
+        send_one(tx, &bytes, dst)?;
+        dsts.push(dst);
+        sent += 1;
+        if sent % 256 == 0 {
+            let answered = lock()?.answered;
+            progress(sent, answered);
+            if opts.first_only && answered > 0 {
+                break;
+            }
+        }
+    }
+    progress(sent, lock()?.answered);
+
+    // wait for answers; `timeout` counts from the last send; retry the rest
+    let mut retries_left = opts.retry;
+    let mut rounds_without_news = 0;
+    let mut last_answered = lock()?.answered;
+    let mut deadline = opts
+        .timeout
+        .map(|t| Instant::now() + Duration::from_secs_f64(t.max(0.0)));
+    loop {
+        if interrupted() {
+            return Ok((sent, true));
+        }
+        let (answered, total) = {
+            let t = lock()?;
+            (t.answered, t.probes.len())
+        };
+        if (opts.first_only && answered > 0) || (!opts.multi && answered == total) {
+            break;
+        }
+        if deadline.is_some_and(|d| Instant::now() >= d) {
+            let more = if retries_left > 0 {
+                retries_left -= 1;
+                true
+            } else if retries_left < 0 {
+                // negative: keep retrying until -retry rounds bring nothing new
+                rounds_without_news = if answered > last_answered {
+                    0
+                } else {
+                    rounds_without_news + 1
+                };
+                rounds_without_news < -retries_left
+            } else {
+                false
+            };
+            last_answered = answered;
+            if !more {
+                break;
+            }
+            let again: Vec<(usize, Vec<u8>)> = {
+                let t = lock()?;
+                t.probes
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, p)| !p.answered)
+                    .map(|(i, p)| (i, p.bytes.to_vec()))
+                    .collect()
+            };
+            for (i, bytes) in again {
+                if interrupted() {
+                    return Ok((sent, true));
+                }
+                pacer.wait();
+                lock()?.probes[i].time = Timestamp::now();
+                send_one(tx, &bytes, dsts[i])?;
+                sent += 1;
+            }
+            deadline = opts
+                .timeout
+                .map(|t| Instant::now() + Duration::from_secs_f64(t.max(0.0)));
+        }
+        progress(sent, answered);
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    Ok((sent, false))
+}

@@ -1,0 +1,457 @@
+//! The network side: sending at layer 3 (raw IPv4) and layer 2 (AF_PACKET),
+//! receiving, matching answers to probes, sniffing. It never formats text:
+//! callers get results and statistics.
+//!
+//! Public API: [`Network`] (implemented by [`System`], and by test doubles),
+//! [`SrOptions`]/[`SrResult`], [`SendOptions`], [`SniffOptions`], [`NetError`].
+
+pub mod engine;
+pub mod fake;
+pub mod neigh;
+pub mod route;
+pub mod sock;
+
+use crate::layers::{arp::ARP, ether::ETHER, ipv4::IP};
+use crate::packet::matching::MatchOpts;
+use crate::packet::{Layer, LayerDef, Packet, Timestamp, Value, WirePacket};
+use engine::Ready;
+use std::net::Ipv4Addr;
+use std::time::{Duration, Instant};
+
+/// Sends whole packets (IPv4 at layer 3, frames at layer 2).
+pub trait Tx {
+    fn send(&mut self, bytes: &[u8], dst: Ipv4Addr) -> std::io::Result<()>;
+}
+
+/// Receives packets with their arrival time; `None` when nothing came.
+pub trait Rx: Send {
+    fn recv(&mut self, wait: Duration) -> std::io::Result<Option<(Vec<u8>, Timestamp)>>;
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NetError {
+    /// Raw sockets need root or CAP_NET_RAW.
+    #[error("{0}")]
+    Permission(String),
+    #[error("{0}")]
+    Io(String),
+    /// A packet or option the engine cannot use as given.
+    #[error("{0}")]
+    Usage(String),
+}
+
+/// Options of `sr`, `sr1`, `srp`, `srp1`.
+#[derive(Clone, Debug)]
+pub struct SrOptions {
+    /// Seconds to wait after the last send (`None`: until all are answered).
+    pub timeout: Option<f64>,
+    /// Resend unanswered probes this many times (negative: until -retry rounds bring nothing).
+    pub retry: i32,
+    /// Seconds between sends.
+    pub inter: f64,
+    /// Packets per second (when `inter` is 0).
+    pub rate: Option<f64>,
+    /// Keep every answer to a probe, not just the first.
+    pub multi: bool,
+    /// Stop at the first answer (`sr1`).
+    pub first_only: bool,
+    pub iface: Option<String>,
+    pub matching: MatchOpts,
+    /// The layer probes and answers start with (IP at layer 3, Ether at layer 2).
+    pub first: &'static LayerDef,
+    /// BPF text applied to received packets (needs tcpdump to compile).
+    pub filter: Option<String>,
+}
+
+impl Default for SrOptions {
+    fn default() -> Self {
+        SrOptions {
+            timeout: None,
+            retry: 0,
+            inter: 0.0,
+            rate: None,
+            multi: false,
+            first_only: false,
+            iface: None,
+            matching: MatchOpts::default(),
+            first: &IP,
+            filter: None,
+        }
+    }
+}
+
+/// What an exchange produced. Answered pairs are in arrival order.
+#[derive(Debug)]
+pub struct SrResult {
+    pub answered: Vec<(WirePacket, WirePacket)>,
+    pub unanswered: Vec<WirePacket>,
+    pub sent: usize,
+    pub received: usize,
+    pub interrupted: bool,
+    pub elapsed: Duration,
+}
+
+/// Options of `send`/`sendp`.
+#[derive(Clone, Debug, Default)]
+pub struct SendOptions {
+    /// Send everything this many times (0 means once).
+    pub count: u64,
+    /// Repeat until interrupted.
+    pub forever: bool,
+    pub inter: f64,
+    pub rate: Option<f64>,
+    pub iface: Option<String>,
+    pub layer2: bool,
+}
+
+#[derive(Debug, Default)]
+pub struct SendReport {
+    pub sent: usize,
+    pub interrupted: bool,
+}
+
+/// Options of `sniff`.
+#[derive(Clone, Debug, Default)]
+pub struct SniffOptions {
+    pub iface: Option<String>,
+    pub timeout: Option<f64>,
+    pub filter: Option<String>,
+}
+
+/// Everything the language and the tools ask of the network.
+pub trait Network {
+    /// Sends probes and matches answers.
+    fn sr(
+        &self,
+        probes: &mut dyn Iterator<Item = Packet>,
+        opts: &SrOptions,
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> Result<SrResult, NetError>;
+    /// Sends packets without waiting for answers.
+    fn send(
+        &self,
+        pkts: &mut dyn Iterator<Item = Packet>,
+        opts: &SendOptions,
+    ) -> Result<SendReport, NetError>;
+    /// Receives frames until `on_packet` returns false, the timeout passes or
+    /// Ctrl-C; returns how many were seen.
+    fn sniff(
+        &self,
+        opts: &SniffOptions,
+        on_packet: &mut dyn FnMut(WirePacket) -> bool,
+    ) -> Result<usize, NetError>;
+}
+
+/// The real network.
+#[derive(Default)]
+pub struct System;
+
+/// Fills what the user left for the engine: IP sources from the route, Ether
+/// addresses from the interface and the neighbour table (resolving by ARP now
+/// if needed), ARP sender fields.
+pub struct Prep {
+    pub router: route::Router,
+    neigh: neigh::Cache,
+}
+
+impl Prep {
+    pub fn new() -> Prep {
+        Prep {
+            router: route::Router::new(),
+            neigh: neigh::Cache::default(),
+        }
+    }
+
+    fn fill_ip_src(&mut self, p: &mut Packet, i: usize) -> Result<Ipv4Addr, NetError> {
+        let dst = Ipv4Addr::from(p.field_int(i, crate::layers::ipv4::DST) as u32);
+        if !p.layers[i].is_set(crate::layers::ipv4::SRC) {
+            let src = self.router.source(dst).ok_or_else(|| {
+                NetError::Usage(format!("no route to {dst}: set IP(src=...) or add a route"))
+            })?;
+            p.layers[i].set(
+                crate::layers::ipv4::SRC,
+                Value::Int(u64::from(u32::from(src))),
+            );
+        }
+        Ok(dst)
+    }
+
+    /// A layer-3 probe: an IP packet with its source filled.
+    pub fn layer3(&mut self, mut p: Packet) -> Result<Ready, NetError> {
+        match p.layers.first() {
+            Some(l) if std::ptr::eq(l.def, &IP) => {}
+            Some(l) if std::ptr::eq(l.def, &ETHER) => {
+                return Err(NetError::Usage(
+                    "this sends at layer 3 and the packet starts with Ether: use sendp()/srp() for frames".into(),
+                ))
+            }
+            _ => return Err(NetError::Usage("layer-3 sending needs packets that start with IP".into())),
+        }
+        let dst = self.fill_ip_src(&mut p, 0)?;
+        Ok(Ready {
+            bytes: p.build(),
+            dst,
+        })
+    }
+
+    /// A layer-2 frame for interface `iface`: Ether and ARP fields filled.
+    pub fn layer2(&mut self, mut p: Packet, iface: &route::Iface) -> Result<Ready, NetError> {
+        if !p
+            .layers
+            .first()
+            .is_some_and(|l| std::ptr::eq(l.def, &ETHER))
+        {
+            return Err(NetError::Usage(
+                "layer-2 sending needs frames that start with Ether".into(),
+            ));
+        }
+        let mac = iface
+            .mac
+            .map(|m| u64::from_be_bytes([0, 0, m[0], m[1], m[2], m[3], m[4], m[5]]))
+            .unwrap_or(0);
+        let my_ip = iface
+            .addrs
+            .first()
+            .map(|(a, _)| u64::from(u32::from(*a)))
+            .unwrap_or(0);
+        let mut dst_ip = Ipv4Addr::UNSPECIFIED;
+        let mut next_hop = None;
+        if let Some(i) = p.layers.iter().position(|l| std::ptr::eq(l.def, &IP)) {
+            dst_ip = self.fill_ip_src(&mut p, i)?;
+            next_hop = Some(
+                self.router
+                    .hop(dst_ip)
+                    .map(|h| h.next_hop(dst_ip))
+                    .unwrap_or(dst_ip),
+            );
+        }
+        if let Some(i) = p.layers.iter().position(|l| std::ptr::eq(l.def, &ARP)) {
+            let arp: &mut Layer = &mut p.layers[i];
+            for (field, v) in [("hwsrc", mac), ("psrc", my_ip)] {
+                if let Some(fi) = arp.def.field_index(field) {
+                    if !arp.is_set(fi) {
+                        arp.set(fi, Value::Int(v));
+                    }
+                }
+            }
+        }
+        let eth = &mut p.layers[0];
+        if !eth.is_set(1) {
+            eth.set(1, Value::Int(mac));
+        }
+        if !eth.is_set(0) {
+            let d = match next_hop {
+                Some(nh) if !nh.is_broadcast() && !nh.is_multicast() => {
+                    self.neigh.resolve(nh, iface)?
+                }
+                _ => 0xffff_ffff_ffff,
+            };
+            p.layers[0].set(0, Value::Int(d));
+        }
+        Ok(Ready {
+            bytes: p.build(),
+            dst: dst_ip,
+        })
+    }
+
+    /// The interface frames go out of: `iface=`, else the route of the first
+    /// packet's IP destination, else the default route's.
+    pub fn l2_iface(
+        &self,
+        name: Option<&str>,
+        p: Option<&Packet>,
+    ) -> Result<route::Iface, NetError> {
+        let ifaces = self.router.ifaces();
+        let find = |n: &str| ifaces.iter().find(|i| i.name == n).cloned();
+        if let Some(n) = name {
+            return find(n).ok_or_else(|| NetError::Usage(format!("no interface named {n:?}")));
+        }
+        let dst = p
+            .and_then(|p| {
+                p.layers
+                    .iter()
+                    .position(|l| std::ptr::eq(l.def, &IP))
+                    .map(|i| p.field_int(i, crate::layers::ipv4::DST) as u32)
+            })
+            .map(Ipv4Addr::from)
+            .unwrap_or(Ipv4Addr::new(198, 18, 0, 0));
+        self.router
+            .hop(dst)
+            .and_then(|h| find(&h.iface))
+            .or_else(|| ifaces.iter().find(|i| !i.loopback && i.up).cloned())
+            .ok_or_else(|| NetError::Usage("no interface to send frames on: pass iface=".into()))
+    }
+}
+
+impl Default for Prep {
+    fn default() -> Self {
+        Prep::new()
+    }
+}
+
+fn bpf(filter: &Option<String>, layer2: bool) -> Result<Option<Vec<sock::SockFilter>>, NetError> {
+    filter
+        .as_deref()
+        .map(|f| sock::compile_bpf(f, layer2))
+        .transpose()
+}
+
+impl Network for System {
+    fn sr(
+        &self,
+        probes: &mut dyn Iterator<Item = Packet>,
+        opts: &SrOptions,
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> Result<SrResult, NetError> {
+        let mut prep = Prep::new();
+        let layer2 = std::ptr::eq(opts.first, &ETHER);
+        if layer2 {
+            let mut probes = probes.peekable();
+            let iface = prep.l2_iface(opts.iface.as_deref(), probes.peek())?;
+            let (mut tx, rx) = sock::l2_channel(
+                iface.index,
+                &iface.name,
+                bpf(&opts.filter, true)?.as_deref(),
+            )?;
+            let mut ready = probes.map(|p| prep.layer2(p, &iface));
+            engine::exchange(
+                &mut tx,
+                Box::new(rx),
+                opts.first,
+                &mut ready,
+                opts,
+                progress,
+            )
+        } else {
+            let index = match &opts.iface {
+                Some(n) => {
+                    route::iface_by_name(n)
+                        .ok_or_else(|| NetError::Usage(format!("no interface named {n:?}")))?
+                        .index
+                }
+                None => 0,
+            };
+            let rx = sock::l3_receiver(index, bpf(&opts.filter, false)?.as_deref())?;
+            let mut tx = sock::l3_sender()?;
+            let mut ready = probes.map(|p| prep.layer3(p));
+            engine::exchange(
+                &mut tx,
+                Box::new(rx),
+                opts.first,
+                &mut ready,
+                opts,
+                progress,
+            )
+        }
+    }
+
+    fn send(
+        &self,
+        pkts: &mut dyn Iterator<Item = Packet>,
+        opts: &SendOptions,
+    ) -> Result<SendReport, NetError> {
+        let mut prep = Prep::new();
+        let mut pkts = pkts.peekable();
+        if opts.layer2 {
+            let iface = prep.l2_iface(opts.iface.as_deref(), pkts.peek())?;
+            let (mut tx, _rx) = sock::l2_channel(iface.index, &iface.name, None)?;
+            let mut ready = pkts.map(|p| prep.layer2(p, &iface));
+            send_loop(&mut tx, &mut ready, opts)
+        } else {
+            let mut tx = sock::l3_sender()?;
+            let mut ready = pkts.map(|p| prep.layer3(p));
+            send_loop(&mut tx, &mut ready, opts)
+        }
+    }
+
+    fn sniff(
+        &self,
+        opts: &SniffOptions,
+        on_packet: &mut dyn FnMut(WirePacket) -> bool,
+    ) -> Result<usize, NetError> {
+        let index = match &opts.iface {
+            Some(n) => {
+                route::iface_by_name(n)
+                    .ok_or_else(|| NetError::Usage(format!("no interface named {n:?}")))?
+                    .index
+            }
+            None => 0,
+        };
+        let mut rx = sock::l2_receiver(index, bpf(&opts.filter, true)?.as_deref())?;
+        let deadline = opts
+            .timeout
+            .map(|t| Instant::now() + Duration::from_secs_f64(t.max(0.0)));
+        let mut n = 0;
+        loop {
+            if crate::sys::INTERRUPTED.load(std::sync::atomic::Ordering::Relaxed)
+                || deadline.is_some_and(|d| Instant::now() >= d)
+            {
+                return Ok(n);
+            }
+            match rx.recv(Duration::from_millis(10)) {
+                Ok(Some((bytes, time))) => {
+                    n += 1;
+                    if !on_packet(WirePacket::new(&ETHER, &bytes, time)) {
+                        return Ok(n);
+                    }
+                }
+                Ok(None) => {}
+                Err(e) => return Err(NetError::Io(format!("receiving failed: {e}"))),
+            }
+        }
+    }
+}
+
+/// Sends prepared packets, streaming them once, or `count` times / forever
+/// (keeping the prepared bytes to repeat them), paced by `inter` or `rate`.
+pub fn send_loop(
+    tx: &mut dyn Tx,
+    ready: &mut dyn Iterator<Item = Result<Ready, NetError>>,
+    opts: &SendOptions,
+) -> Result<SendReport, NetError> {
+    let gap = match (opts.inter, opts.rate) {
+        (i, _) if i > 0.0 => Some(Duration::from_secs_f64(i)),
+        (_, Some(r)) if r > 0.0 => Some(Duration::from_secs_f64(1.0 / r)),
+        _ => None,
+    };
+    let repeat = opts.forever || opts.count > 1;
+    let mut kept: Vec<Ready> = Vec::new();
+    let mut report = SendReport::default();
+    let mut next = Instant::now();
+    let mut one = |r: &Ready, report: &mut SendReport| -> Result<bool, NetError> {
+        if crate::sys::INTERRUPTED.load(std::sync::atomic::Ordering::Relaxed) {
+            report.interrupted = true;
+            return Ok(false);
+        }
+        if let Some(g) = gap {
+            let now = Instant::now();
+            if next > now {
+                std::thread::sleep(next - now);
+            }
+            next = next.max(now) + g;
+        }
+        tx.send(&r.bytes, r.dst)
+            .map_err(|e| NetError::Io(format!("sending to {} failed: {e}", r.dst)))?;
+        report.sent += 1;
+        Ok(true)
+    };
+    for r in ready {
+        let r = r?;
+        if !one(&r, &mut report)? {
+            return Ok(report);
+        }
+        if repeat {
+            kept.push(r);
+        }
+    }
+    let mut round = 1;
+    while repeat && (opts.forever || round < opts.count) && !kept.is_empty() {
+        for r in &kept {
+            if !one(r, &mut report)? {
+                return Ok(report);
+            }
+        }
+        round += 1;
+    }
+    Ok(report)
+}
