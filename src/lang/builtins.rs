@@ -304,8 +304,11 @@ fn parse_int(s: &str, base: u32) -> Option<i64> {
     Some(if neg { -v } else { v })
 }
 
-fn b_int(_: &mut Interp, mut a: Args) -> R {
+fn b_int(interp: &mut Interp, mut a: Args) -> R {
     let v = a.get(0, "x").unwrap_or(Value::Int(0));
+    if let Some(r) = interp.native_dunder(&v, "__int__", vec![]) {
+        return r;
+    }
     let base = a.get(1, "base").map(|b| b.int("base")).transpose()?;
     match (&v, base) {
         (Value::Str(s), b) => {

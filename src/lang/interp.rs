@@ -1245,7 +1245,18 @@ impl Interp {
         Ok(super::repr::repr(v))
     }
 
+    /// Calls a native object's `__name__` hook, if it has one.
+    pub fn native_dunder(&mut self, v: &Value, name: &str, args: Vec<Value>) -> Option<R> {
+        match v {
+            Value::Native(n) => n.clone().call_method(self, v, name, Args::new(args)),
+            _ => None,
+        }
+    }
+
     pub fn to_str(&mut self, v: &Value) -> R<String> {
+        if let Some(r) = self.native_dunder(v, "__str__", vec![]) {
+            return Ok(super::repr::to_str(&r?));
+        }
         if let Value::Instance(_) = v {
             if let Some(f) = self.method_opt(v, "__str__")? {
                 return Ok(super::repr::to_str(

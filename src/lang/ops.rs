@@ -82,6 +82,16 @@ pub fn binary(interp: &mut Interp, op: BinOp, a: &Value, b: &Value) -> R {
     if let (Some(x), Some(y)) = (as_number(a), as_number(b)) {
         return numeric(op, x, y);
     }
+    if let Value::Native(_) = a {
+        let hook = match op {
+            BinOp::Add => Some("__add__"),
+            BinOp::Sub => Some("__sub__"),
+            _ => Option::None,
+        };
+        if let Some(r) = hook.and_then(|h| interp.native_dunder(a, h, vec![b.clone()])) {
+            return r;
+        }
+    }
     match (op, a, b) {
         (BinOp::Div, Packet(_) | Layer(..) | Str(_) | Bytes(_), _)
         | (BinOp::Div, _, Packet(_) | Layer(..)) => super::packets::layer_div(interp, a, b),
@@ -363,6 +373,9 @@ pub fn compare(interp: &mut Interp, op: CmpOp, a: &Value, b: &Value) -> R<bool> 
 }
 
 fn eq(interp: &mut Interp, a: &Value, b: &Value) -> R<bool> {
+    if let Some(r) = interp.native_dunder(a, "__eq__", vec![b.clone()]) {
+        return Ok(r?.truthy());
+    }
     if let Value::Instance(_) = a {
         if let Some(f) = interp.method_opt(a, "__eq__")? {
             return Ok(interp.call_value(&f, Args::new(vec![b.clone()]))?.truthy());
@@ -422,6 +435,9 @@ pub fn contains(interp: &mut Interp, hay: &Value, needle: &Value) -> R<bool> {
             None => Ok(false),
         },
         _ => {
+            if let Some(r) = interp.native_dunder(hay, "__contains__", vec![needle.clone()]) {
+                return Ok(r?.truthy());
+            }
             if let Value::Instance(_) = hay {
                 if let Some(f) = interp.method_opt(hay, "__contains__")? {
                     return Ok(interp

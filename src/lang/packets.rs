@@ -35,7 +35,15 @@ pub fn to_input(v: &Value) -> R<Input> {
         Value::PacketList(l) => Input::List(l.values().map(|v| to_input(&v)).collect::<R<_>>()?),
         Value::Native(n) => match super::modules::rand_of(n.as_ref()) {
             Some(r) => Input::Rand(r),
-            None => Input::Str(n.repr()),
+            None => match super::pymods::netmods::addr_text(n.as_ref()) {
+                Some(t) => Input::Str(t),
+                None => {
+                    return Err(raise(
+                        "TypeError",
+                        format!("a '{}' cannot be a field value", n.type_name()),
+                    ))
+                }
+            },
         },
         other => {
             return Err(raise(

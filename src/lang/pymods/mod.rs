@@ -10,7 +10,21 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 /// Modules `import` can find besides Scapy's.
-pub const NAMES: &[&str] = &["time", "sys", "math", "random"];
+pub const NAMES: &[&str] = &[
+    "argparse",
+    "datetime",
+    "ipaddress",
+    "logging",
+    "math",
+    "os",
+    "os.path",
+    "random",
+    "re",
+    "socket",
+    "struct",
+    "sys",
+    "time",
+];
 
 macro_rules! funcs {
     ($($name:literal => $f:ident : $doc:literal),* $(,)?) => {
@@ -18,7 +32,13 @@ macro_rules! funcs {
     };
 }
 
-fn module(name: &str, funcs: &'static [Builtin], extra: Vec<(&str, Value)>) -> Value {
+mod logmods;
+pub mod netmods;
+mod osmods;
+mod remod;
+mod structmod;
+
+pub(crate) fn module(name: &str, funcs: &'static [Builtin], extra: Vec<(&str, Value)>) -> Value {
     let mut attrs: HashMap<Rc<str>, Value> = HashMap::new();
     for f in funcs {
         attrs.insert(Rc::from(f.name), Value::Builtin(f));
@@ -73,11 +93,20 @@ pub fn make(interp: &mut Interp, name: &str) -> R<Option<Value>> {
             ],
         ),
         "random" => module("random", RANDOM, vec![]),
+        "struct" => structmod::make(),
+        "socket" => netmods::make_socket(),
+        "ipaddress" => netmods::make_ipaddress(),
+        "logging" => logmods::make_logging(),
+        "argparse" => logmods::make_argparse(),
+        "os" => osmods::make_os(interp)?,
+        "os.path" => osmods::make_path(),
+        "datetime" => osmods::make_datetime(),
+        "re" => remod::make(),
         _ => return Ok(None),
     }))
 }
 
-fn now() -> f64 {
+pub(crate) fn now() -> f64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs_f64())
@@ -122,7 +151,11 @@ fn local_tm(t: f64) -> libc::tm {
 }
 
 pub fn strftime(fmt: &str, t: f64) -> String {
-    let tm = local_tm(t);
+    strftime_tm(fmt, &local_tm(t))
+}
+
+/// `strftime` of a broken-down time.
+pub fn strftime_tm(fmt: &str, tm: &libc::tm) -> String {
     let cfmt = std::ffi::CString::new(fmt.replace('\0', "")).unwrap_or_default();
     let mut buf = vec![0u8; 512];
     // SAFETY: buf is writable for its length; strftime never writes more.
@@ -131,7 +164,7 @@ pub fn strftime(fmt: &str, t: f64) -> String {
             buf.as_mut_ptr() as *mut libc::c_char,
             buf.len(),
             cfmt.as_ptr(),
-            &tm,
+            tm,
         )
     };
     buf.truncate(n);
