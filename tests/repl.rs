@@ -39,6 +39,7 @@ fn expressions_blocks_errors_and_underscore() {
     s.send_line("x = (1,").expect("send");
     s.expect("... ").expect("open bracket continues");
     s.send_line(" 2)").expect("send");
+    s.expect(">>> ").expect("entry complete");
     s.send_line("print(x)").expect("send");
     s.expect("(1, 2)").expect("bracket joined");
     s.send_line("ICMP(typ=13)").expect("send");
@@ -101,6 +102,7 @@ fn history_persists_across_sessions() {
     let mut s = start(dir.path());
     s.send_line("marker_value = 31337").expect("send");
     s.expect(">>> ").expect("prompt");
+    std::thread::sleep(Duration::from_millis(100));
     s.send(ControlCode::EndOfTransmission).expect("ctrl-d");
     s.expect(expectrl::Eof).expect("exit");
     let hist = std::fs::read_to_string(dir.path().join("packsmith/history")).expect("history file");
