@@ -4,6 +4,7 @@
 //! builds them into bytes that `net` sends; `net` receives bytes that `packet`
 //! dissects into results shown by `packet::show` or saved by `capture`.
 
+pub mod cli;
 pub mod fuzzing;
 pub mod lang;
 pub mod layers;
@@ -12,4 +13,5 @@ pub mod packet;
 pub mod repl;
 pub mod suggest;
 pub mod sys;
+pub mod tools;
 pub mod wire;

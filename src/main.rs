@@ -46,6 +46,14 @@ enum Command {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<String>,
     },
+    /// Ping a host with ICMP echo (or timestamp, or address-mask) requests, like iputils ping
+    Ping(packsmith::cli::PingArgs),
+    /// Trace the route to a host with ICMP, UDP or TCP SYN probes, all TTLs in parallel
+    Traceroute(packsmith::cli::TracerouteArgs),
+    /// Discover live hosts in a network with echo, timestamp or TCP SYN probes
+    Sweep(packsmith::cli::SweepArgs),
+    /// Answer ICMP echo, timestamp, information and address-mask requests on an interface
+    Respond(packsmith::cli::RespondArgs),
 }
 
 fn main() -> ExitCode {
@@ -61,6 +69,8 @@ fn main() -> ExitCode {
         !cli.no_color && std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal();
     colored::control::set_override(color);
     packsmith::sys::install_sigint_handler();
+    // unset IP sources show and build as the route's source address
+    packsmith::packet::build::set_source_resolver(packsmith::net::route::cached_source);
     // the evaluator recurses; give it a generous stack
     let worker = std::thread::Builder::new()
         .stack_size(512 << 20)
@@ -114,6 +124,10 @@ fn dispatch(cli: Cli, color: bool) -> i32 {
             };
             run_text(argv, &name, &text, color)
         }
+        (None, Some(Command::Ping(a))) => packsmith::cli::ping(a),
+        (None, Some(Command::Traceroute(a))) => packsmith::cli::traceroute(a),
+        (None, Some(Command::Sweep(a))) => packsmith::cli::sweep(a),
+        (None, Some(Command::Respond(a))) => packsmith::cli::respond(a),
         (None, None) => {
             if std::io::stdin().is_terminal() {
                 packsmith::repl::run(color)

@@ -51,6 +51,7 @@ pub fn all_commands() -> impl Iterator<Item = &'static Builtin> {
         .iter()
         .chain(super::netcmds::COMMANDS.iter())
         .chain(super::capcmds::COMMANDS.iter())
+        .chain(super::toolcmds::COMMANDS.iter())
 }
 
 /// A random value generator as a language value.

@@ -27,6 +27,7 @@ pub mod packets;
 pub mod parser;
 pub mod pymods;
 pub mod repr;
+pub mod toolcmds;
 pub mod value;
 
 pub use interp::Interp;

@@ -118,6 +118,7 @@ fn sr_options(interp: &Interp, a: &mut Args, layer2: bool) -> R<SrOptions> {
         inter: opt_f64(a, "inter")?.unwrap_or(0.0),
         rate: opt_f64(a, "rate")?,
         multi: a.kw("multi").is_some_and(|v| v.truthy()),
+        done_when_all_answered: false,
         first_only: false,
         iface: opt_str(a, "iface")?.or_else(|| if layer2 { interp.conf.iface() } else { None }),
         matching: interp.conf.matching(),
@@ -126,6 +127,7 @@ fn sr_options(interp: &Interp, a: &mut Args, layer2: bool) -> R<SrOptions> {
             Some(Value::Str(s)) => Some(s.to_string()),
             _ => None,
         },
+        observer: None,
     })
 }
 

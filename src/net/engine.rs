@@ -60,6 +60,7 @@ pub fn exchange(
     let receiver = {
         let (table, stop) = (table.clone(), stop.clone());
         let (matching, multi) = (opts.matching, opts.multi);
+        let observer = opts.observer.clone();
         std::thread::Builder::new()
             .name("packsmith-rx".into())
             .spawn(move || {
@@ -92,7 +93,12 @@ pub fn exchange(
                                 t.probes[id as usize].answered = true;
                                 t.answered += 1;
                             }
-                            t.answers.push((id, WirePacket::new(first, &bytes, time)));
+                            let answer = WirePacket::new(first, &bytes, time);
+                            if let Some(obs) = &observer {
+                                let p = &t.probes[id as usize];
+                                (obs.0)(&WirePacket::new(first, &p.bytes, p.time), &answer);
+                            }
+                            t.answers.push((id, answer));
                             if !multi {
                                 break;
                             }
@@ -259,7 +265,8 @@ fn send_and_wait(
             let t = lock()?;
             (t.answered, t.probes.len())
         };
-        if (opts.first_only && answered > 0) || (!opts.multi && answered == total) {
+        let all = answered == total && (!opts.multi || opts.done_when_all_answered);
+        if (opts.first_only && answered > 0) || all {
             break;
         }
         if deadline.is_some_and(|d| Instant::now() >= d) {

@@ -40,6 +40,19 @@ pub enum NetError {
     Usage(String),
 }
 
+/// Called in the receiver thread with each (probe, answer) as it is matched.
+#[derive(Clone)]
+pub struct Observer(pub std::sync::Arc<ObserverFn>);
+
+/// `(probe, answer)` callback type.
+pub type ObserverFn = dyn Fn(&WirePacket, &WirePacket) + Send + Sync;
+
+impl std::fmt::Debug for Observer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Observer")
+    }
+}
+
 /// Options of `sr`, `sr1`, `srp`, `srp1`.
 #[derive(Clone, Debug)]
 pub struct SrOptions {
@@ -53,6 +66,8 @@ pub struct SrOptions {
     pub rate: Option<f64>,
     /// Keep every answer to a probe, not just the first.
     pub multi: bool,
+    /// With `multi`, still finish as soon as every probe has an answer.
+    pub done_when_all_answered: bool,
     /// Stop at the first answer (`sr1`).
     pub first_only: bool,
     pub iface: Option<String>,
@@ -61,6 +76,8 @@ pub struct SrOptions {
     pub first: &'static LayerDef,
     /// BPF text applied to received packets (needs tcpdump to compile).
     pub filter: Option<String>,
+    /// Sees every answer as it arrives (tools print from it).
+    pub observer: Option<Observer>,
 }
 
 impl Default for SrOptions {
@@ -71,11 +88,13 @@ impl Default for SrOptions {
             inter: 0.0,
             rate: None,
             multi: false,
+            done_when_all_answered: false,
             first_only: false,
             iface: None,
             matching: MatchOpts::default(),
             first: &IP,
             filter: None,
+            observer: None,
         }
     }
 }

@@ -203,6 +203,21 @@ impl Default for Router {
     }
 }
 
+thread_local! {
+    static ROUTER: std::cell::RefCell<Option<Router>> = const { std::cell::RefCell::new(None) };
+}
+
+/// The source address towards `dst` (both as u32), from a per-thread router
+/// built once; for showing and building packets without sending them.
+pub fn cached_source(dst: u32) -> Option<u32> {
+    ROUTER.with(|r| {
+        let mut r = r.borrow_mut();
+        r.get_or_insert_with(Router::new)
+            .source(Ipv4Addr::from(dst))
+            .map(u32::from)
+    })
+}
+
 /// `conf.route`: the table as `ip route` would list it.
 pub fn describe() -> String {
     let mut s = format!(

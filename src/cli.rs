@@ -1,0 +1,337 @@
+//! Arguments and entry points of the tool subcommands (`ping`, `traceroute`,
+//! `sweep`, `respond`), kept out of `main.rs` so it holds no logic.
+
+use crate::net::{NetError, System};
+use crate::tools::{ping, respond, stdout_sink, sweep, traceroute};
+use clap::{Args, ValueEnum};
+use std::net::Ipv4Addr;
+
+/// Exit code for an engine error (77: missing privilege).
+fn fail(e: NetError) -> i32 {
+    eprintln!("packsmith: {e}");
+    match e {
+        NetError::Permission(_) => 77,
+        NetError::Usage(_) => 2,
+        NetError::Io(_) => 1,
+    }
+}
+
+fn addr(host: &str) -> Result<Ipv4Addr, i32> {
+    host.parse().map_err(|_| {
+        eprintln!("packsmith: {host:?} is not an IPv4 address (packsmith does not resolve names)");
+        2
+    })
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum PingType {
+    Echo,
+    Timestamp,
+    Mask,
+}
+
+#[derive(Args, Debug)]
+pub struct PingArgs {
+    /// IPv4 address to ping
+    pub host: String,
+    /// Stop after COUNT probes (default: until Ctrl-C)
+    #[arg(short = 'c')]
+    pub count: Option<u64>,
+    /// Seconds between probes (0 floods; needs root)
+    #[arg(short = 'i', default_value_t = 1.0)]
+    pub interval: f64,
+    /// Seconds to wait for answers after the last probe
+    #[arg(short = 'W', default_value_t = 10.0)]
+    pub wait: f64,
+    /// Payload bytes of echo requests
+    #[arg(short = 's', default_value_t = 56)]
+    pub size: usize,
+    /// IP time to live
+    #[arg(short = 't')]
+    pub ttl: Option<u8>,
+    /// Path MTU discovery: "do" sets don't-fragment, "dont"/"want" do not
+    #[arg(short = 'M')]
+    pub pmtu: Option<String>,
+    /// Source address
+    #[arg(short = 'S', short_alias = 'I')]
+    pub source: Option<String>,
+    /// Request type: echo (8/0), timestamp (13/14) or mask (17/18)
+    #[arg(long = "type", value_enum, default_value_t = PingType::Echo)]
+    pub kind: PingType,
+    /// Quiet: only the header and the statistics
+    #[arg(short = 'q')]
+    pub quiet: bool,
+    /// Accepted for iputils compatibility (addresses are never resolved)
+    #[arg(short = 'n')]
+    pub numeric: bool,
+    /// One JSON object per line
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn ping(a: PingArgs) -> i32 {
+    let host = match addr(&a.host) {
+        Ok(h) => h,
+        Err(c) => return c,
+    };
+    let source = match a.source.as_deref().map(addr).transpose() {
+        Ok(s) => s,
+        Err(c) => return c,
+    };
+    let o = ping::Options {
+        host,
+        count: a.count,
+        interval: a.interval,
+        wait: a.wait,
+        size: a.size,
+        ttl: a.ttl,
+        df: a.pmtu.as_deref() == Some("do"),
+        source,
+        kind: match a.kind {
+            PingType::Echo => ping::Kind::Echo,
+            PingType::Timestamp => ping::Kind::Timestamp,
+            PingType::Mask => ping::Kind::Mask,
+        },
+        json: a.json,
+        quiet: a.quiet,
+    };
+    match ping::run(&System, &o, stdout_sink()) {
+        Ok(s) if s.received > 0 => 0,
+        Ok(_) => 1,
+        Err(e) => fail(e),
+    }
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum TraceMode {
+    Icmp,
+    Udp,
+    Tcp,
+}
+
+#[derive(Args, Debug)]
+pub struct TracerouteArgs {
+    /// IPv4 address to trace
+    pub host: String,
+    /// Probe with ICMP echo (traceroute -I)
+    #[arg(short = 'I', conflicts_with_all = ["tcp", "mode"])]
+    pub icmp: bool,
+    /// Probe with TCP SYN (traceroute -T)
+    #[arg(short = 'T', conflicts_with_all = ["icmp", "mode"])]
+    pub tcp: bool,
+    /// Probe mode (default udp)
+    #[arg(long, value_enum)]
+    pub mode: Option<TraceMode>,
+    /// Probes per hop
+    #[arg(short = 'q', default_value_t = 3)]
+    pub queries: u8,
+    /// Largest TTL
+    #[arg(short = 'm', default_value_t = 30)]
+    pub max_ttl: u8,
+    /// First TTL
+    #[arg(short = 'f', default_value_t = 1)]
+    pub first_ttl: u8,
+    /// Seconds to wait for each batch of answers
+    #[arg(short = 'w', default_value_t = 5.0)]
+    pub wait: f64,
+    /// Probes in flight at once
+    #[arg(short = 'N', default_value_t = 16)]
+    pub budget: usize,
+    /// UDP base port (default 33434) or TCP port (default 80)
+    #[arg(short = 'p')]
+    pub port: Option<u16>,
+    /// Accepted for traceroute compatibility (addresses are never resolved)
+    #[arg(short = 'n')]
+    pub numeric: bool,
+    /// One JSON object per line
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn traceroute(a: TracerouteArgs) -> i32 {
+    let host = match addr(&a.host) {
+        Ok(h) => h,
+        Err(c) => return c,
+    };
+    let mode = match (a.icmp, a.tcp, a.mode) {
+        (true, _, _) | (_, _, Some(TraceMode::Icmp)) => traceroute::Mode::Icmp,
+        (_, true, _) | (_, _, Some(TraceMode::Tcp)) => traceroute::Mode::Tcp,
+        _ => traceroute::Mode::Udp,
+    };
+    let o = traceroute::Options {
+        host,
+        mode,
+        first_ttl: a.first_ttl,
+        max_ttl: a.max_ttl,
+        queries: a.queries,
+        wait: a.wait,
+        budget: a.budget,
+        port: a.port.unwrap_or(if mode == traceroute::Mode::Tcp {
+            80
+        } else {
+            33434
+        }),
+        json: a.json,
+    };
+    match traceroute::run(&System, &o, stdout_sink()) {
+        Ok(_) => 0,
+        Err(e) => fail(e),
+    }
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum SweepType {
+    Echo,
+    Timestamp,
+    Syn,
+}
+
+#[derive(Args, Debug)]
+pub struct SweepArgs {
+    /// Network to sweep, e.g. 198.19.0.0/24
+    pub network: String,
+    /// Probe type
+    #[arg(long = "type", value_enum, default_value_t = SweepType::Echo)]
+    pub kind: SweepType,
+    /// Probes per second (default: as fast as possible)
+    #[arg(long)]
+    pub rate: Option<f64>,
+    /// TCP port for SYN probes
+    #[arg(short = 'p', default_value_t = 80)]
+    pub port: u16,
+    /// Seconds to wait after the last probe
+    #[arg(long, default_value_t = 1.0)]
+    pub timeout: f64,
+    /// Resend unanswered probes this many times
+    #[arg(long, default_value_t = 0)]
+    pub retry: i32,
+    /// One JSON object per line
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn sweep(a: SweepArgs) -> i32 {
+    let Some((base, prefix)) = crate::packet::layer::parse_net(&a.network)
+        .or_else(|| crate::packet::layer::parse_ipv4(&a.network).map(|x| (x, 32)))
+    else {
+        eprintln!(
+            "packsmith: {:?} is not an IPv4 network like 198.19.0.0/24",
+            a.network
+        );
+        return 2;
+    };
+    let o = sweep::Options {
+        base,
+        prefix,
+        probe: match a.kind {
+            SweepType::Echo => sweep::Probe::Echo,
+            SweepType::Timestamp => sweep::Probe::Timestamp,
+            SweepType::Syn => sweep::Probe::Syn,
+        },
+        rate: a.rate,
+        port: a.port,
+        timeout: a.timeout,
+        retry: a.retry,
+        json: a.json,
+    };
+    match sweep::run(&System, &o, stdout_sink()) {
+        Ok(s) if s.alive > 0 => 0,
+        Ok(_) => 1,
+        Err(e) => fail(e),
+    }
+}
+
+#[derive(Args, Debug)]
+pub struct RespondArgs {
+    /// Interface to answer on
+    #[arg(long)]
+    pub iface: String,
+    /// Networks whose addresses to answer for (repeatable; default: the interface's own)
+    #[arg(long = "addr")]
+    pub addrs: Vec<String>,
+    /// Request types to answer: any of echo, timestamp, info, mask
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "echo,timestamp,info,mask"
+    )]
+    pub types: Vec<String>,
+    /// Mask to give in address-mask replies (default: from the first --addr)
+    #[arg(long)]
+    pub mask: Option<String>,
+    /// Stop after answering this many requests
+    #[arg(long)]
+    pub count: Option<u64>,
+    /// Stop after this many seconds
+    #[arg(long)]
+    pub timeout: Option<f64>,
+}
+
+pub fn respond(a: RespondArgs) -> i32 {
+    let mut owns = Vec::new();
+    for s in &a.addrs {
+        match crate::packet::layer::parse_net(s)
+            .or_else(|| crate::packet::layer::parse_ipv4(s).map(|x| (x, 32)))
+        {
+            Some(n) => owns.push(n),
+            None => {
+                eprintln!("packsmith: {s:?} is not an IPv4 network");
+                return 2;
+            }
+        }
+    }
+    if owns.is_empty() {
+        match crate::net::route::iface_by_name(&a.iface) {
+            Some(i) => owns.extend(i.addrs.iter().map(|(a, _)| (u32::from(*a), 32u8))),
+            None => {
+                eprintln!("packsmith: no interface named {:?}", a.iface);
+                return 2;
+            }
+        }
+    }
+    let mut types = Vec::new();
+    for t in &a.types {
+        types.push(match t.as_str() {
+            "echo" => 8,
+            "timestamp" => 13,
+            "info" => 15,
+            "mask" => 17,
+            other => {
+                eprintln!(
+                    "packsmith: unknown request type {other:?} (echo, timestamp, info, mask)"
+                );
+                return 2;
+            }
+        });
+    }
+    let mask = match &a.mask {
+        Some(m) => match addr(m) {
+            Ok(m) => m,
+            Err(c) => return c,
+        },
+        None => {
+            let p = owns
+                .first()
+                .map(|(_, p)| *p)
+                .filter(|p| *p < 32)
+                .unwrap_or(24);
+            Ipv4Addr::from(if p == 0 {
+                0
+            } else {
+                u32::MAX << (32 - u32::from(p))
+            })
+        }
+    };
+    let o = respond::Options {
+        iface: a.iface,
+        owns,
+        types,
+        mask,
+        count: a.count,
+        timeout: a.timeout,
+    };
+    match respond::run(&System, &o, stdout_sink()) {
+        Ok(_) => 0,
+        Err(e) => fail(e),
+    }
+}

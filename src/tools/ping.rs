@@ -1,0 +1,564 @@
+//! `ping`: echo (or timestamp, or address-mask) probes on top of the engine,
+//! printed the way iputils ping prints them: a header, one line per reply or
+//! error, and the statistics (loss, rtt min/avg/max/mdev) at the end, also
+//! after Ctrl-C.
+
+use super::{fmt_g, Sink};
+use crate::layers::{icmp::ICMP, ipv4::IP};
+use crate::net::{NetError, Network, Observer, SrOptions};
+use crate::packet::{Layer, Packet, Timestamp, Value, WirePacket};
+use std::net::Ipv4Addr;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Echo,
+    Timestamp,
+    Mask,
+}
+
+#[derive(Clone, Debug)]
+pub struct Options {
+    pub host: Ipv4Addr,
+    /// Stop after this many probes (`None`: until Ctrl-C).
+    pub count: Option<u64>,
+    pub interval: f64,
+    /// Seconds to wait for answers after the last probe.
+    pub wait: f64,
+    /// Payload bytes (echo only).
+    pub size: usize,
+    pub ttl: Option<u8>,
+    /// Set don't-fragment (`-M do`).
+    pub df: bool,
+    pub source: Option<Ipv4Addr>,
+    pub kind: Kind,
+    pub json: bool,
+    pub quiet: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            host: Ipv4Addr::LOCALHOST,
+            count: None,
+            interval: 1.0,
+            wait: 10.0,
+            size: 56,
+            ttl: None,
+            df: false,
+            source: None,
+            kind: Kind::Echo,
+            json: false,
+            quiet: false,
+        }
+    }
+}
+
+/// Counters and round-trip times (microseconds, as iputils keeps them).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Stats {
+    pub transmitted: u64,
+    pub received: u64,
+    pub duplicates: u64,
+    pub corrupted: u64,
+    pub errors: u64,
+    pub tsum: i128,
+    pub tsum2: i128,
+    pub tmin: i64,
+    pub tmax: i64,
+    seen: std::collections::HashSet<u16>,
+}
+
+impl Stats {
+    /// Records one round trip of `us` microseconds.
+    pub fn add_rtt(&mut self, us: i64) {
+        let first = self.received + self.duplicates == 0;
+        self.tsum += i128::from(us);
+        self.tsum2 += i128::from(us) * i128::from(us);
+        if first || us < self.tmin {
+            self.tmin = us;
+        }
+        if us > self.tmax {
+            self.tmax = us;
+        }
+    }
+
+    /// Packet loss in percent.
+    pub fn loss(&self) -> f64 {
+        if self.transmitted == 0 {
+            return 0.0;
+        }
+        // iputils computes it in single precision
+        ((self.transmitted as f64 - self.received as f64) * 100.0 / self.transmitted as f64) as f32
+            as f64
+    }
+
+    /// (min, avg, max, mdev) in microseconds, computed as iputils does.
+    pub fn rtt(&self) -> Option<(i64, i64, i64, i64)> {
+        let total = i128::from(self.received + self.duplicates);
+        if self.received == 0 || total == 0 {
+            return None;
+        }
+        let avg = self.tsum / total;
+        let var = if self.tsum < i128::from(i32::MAX) {
+            (self.tsum2 - (self.tsum * self.tsum) / total) / total
+        } else {
+            self.tsum2 / total - avg * avg
+        };
+        Some((self.tmin, avg as i64, self.tmax, isqrt(var.max(0)) as i64))
+    }
+
+    /// The two statistics lines after `--- host ping statistics ---`.
+    pub fn summary(&self, elapsed_ms: i64) -> (String, Option<String>) {
+        let mut s = format!(
+            "{} packets transmitted, {} received",
+            self.transmitted, self.received
+        );
+        if self.duplicates > 0 {
+            s.push_str(&format!(", +{} duplicates", self.duplicates));
+        }
+        if self.corrupted > 0 {
+            s.push_str(&format!(", +{} corrupted", self.corrupted));
+        }
+        if self.errors > 0 {
+            s.push_str(&format!(", +{} errors", self.errors));
+        }
+        if self.transmitted > 0 {
+            s.push_str(&format!(
+                ", {}% packet loss, time {elapsed_ms}ms",
+                fmt_g(self.loss())
+            ));
+        }
+        let rtt = self.rtt().map(|(a, b, c, d)| {
+            let f = |x: i64| format!("{}.{:03}", x / 1000, x % 1000);
+            format!(
+                "rtt min/avg/max/mdev = {}/{}/{}/{} ms",
+                f(a),
+                f(b),
+                f(c),
+                f(d)
+            )
+        });
+        (s, rtt)
+    }
+}
+
+/// Integer square root (floor).
+fn isqrt(v: i128) -> i128 {
+    if v < 2 {
+        return v;
+    }
+    let mut x = (v as f64).sqrt() as i128;
+    while x * x > v {
+        x -= 1;
+    }
+    while (x + 1) * (x + 1) <= v {
+        x += 1;
+    }
+    x
+}
+
+/// `time=0.054 ms` with iputils' precision steps.
+pub fn fmt_time(us: i64) -> String {
+    if us >= 100_000 - 50 {
+        format!("{} ms", (us + 500) / 1000)
+    } else if us >= 10_000 - 5 {
+        format!("{}.{} ms", (us + 50) / 1000, ((us + 50) % 1000) / 100)
+    } else if us >= 1000 {
+        format!("{}.{:02} ms", (us + 5) / 1000, ((us + 5) % 1000) / 10)
+    } else {
+        format!("{}.{:03} ms", us / 1000, us % 1000)
+    }
+}
+
+/// What iputils prints for an ICMP error (type, code, next-hop MTU / gateway / pointer).
+pub fn error_text(ty: u64, code: u64, info: u64) -> String {
+    match (ty, code) {
+        (3, 0) => "Destination Net Unreachable".into(),
+        (3, 1) => "Destination Host Unreachable".into(),
+        (3, 2) => "Destination Protocol Unreachable".into(),
+        (3, 3) => "Destination Port Unreachable".into(),
+        (3, 4) => format!("Frag needed and DF set (mtu = {info})"),
+        (3, 5) => "Source Route Failed".into(),
+        (3, 6) => "Destination Net Unknown".into(),
+        (3, 7) => "Destination Host Unknown".into(),
+        (3, 8) => "Source Host Isolated".into(),
+        (3, 9) => "Destination Net Prohibited".into(),
+        (3, 10) => "Destination Host Prohibited".into(),
+        (3, 11) => "Destination Net Unreachable for Type of Service".into(),
+        (3, 12) => "Destination Host Unreachable for Type of Service".into(),
+        (3, 13) => "Packet filtered".into(),
+        (3, 14) => "Precedence Violation".into(),
+        (3, 15) => "Precedence Cutoff".into(),
+        (3, c) => format!("Dest Unreachable, Bad Code: {c}"),
+        (4, _) => "Source Quench".into(),
+        (5, c) => {
+            let kind = match c {
+                0 => "Redirect Network".to_string(),
+                1 => "Redirect Host".to_string(),
+                2 => "Redirect Type of Service and Network".to_string(),
+                3 => "Redirect Type of Service and Host".to_string(),
+                c => format!("Redirect, Bad Code: {c}"),
+            };
+            format!("{kind}(New nexthop: {})", Ipv4Addr::from(info as u32))
+        }
+        (11, 0) => "Time to live exceeded".into(),
+        (11, 1) => "Frag reassembly time exceeded".into(),
+        (11, c) => format!("Time exceeded, Bad Code: {c}"),
+        (12, _) => format!("Parameter problem: pointer = {info}"),
+        (t, _) => format!("Bad ICMP type: {t}"),
+    }
+}
+
+fn ms_since_midnight(t: &Timestamp) -> i64 {
+    (t.secs.rem_euclid(86_400)) * 1000 + i64::from(t.nanos / 1_000_000)
+}
+
+fn fmt_ms_of_day(v: u64) -> String {
+    let (s, ms) = (v / 1000, v % 1000);
+    format!("{:02}:{:02}:{:02}.{ms:03}", s / 3600, (s / 60) % 60, s % 60)
+}
+
+/// The probe for sequence `seq`, stamped with the current time as iputils
+/// does (16-byte timeval, then bytes 0x10, 0x11, ...).
+pub fn probe(o: &Options, id: u16, seq: u16) -> Packet {
+    let now = Timestamp::now();
+    let mut ip = Layer::new(&IP);
+    ip.set(
+        crate::layers::ipv4::DST,
+        Value::Int(u64::from(u32::from(o.host))),
+    );
+    if let Some(s) = o.source {
+        ip.set(
+            crate::layers::ipv4::SRC,
+            Value::Int(u64::from(u32::from(s))),
+        );
+    }
+    ip.set(
+        crate::layers::ipv4::TTL,
+        Value::Int(u64::from(o.ttl.unwrap_or(64))),
+    );
+    ip.set(crate::layers::ipv4::ID, Value::Int(u64::from(seq)));
+    if o.df {
+        ip.set(crate::layers::ipv4::FLAGS, Value::Int(2));
+    }
+    let mut icmp = Layer::new(&ICMP);
+    let ty = match o.kind {
+        Kind::Echo => 8,
+        Kind::Timestamp => 13,
+        Kind::Mask => 17,
+    };
+    icmp.set(crate::layers::icmp::TYPE, Value::Int(ty));
+    icmp.set(crate::layers::icmp::ID, Value::Int(u64::from(id)));
+    icmp.set(crate::layers::icmp::SEQ, Value::Int(u64::from(seq)));
+    let mut layers = vec![ip, icmp];
+    match o.kind {
+        Kind::Echo => {
+            let mut data = Vec::with_capacity(o.size);
+            if o.size >= 16 {
+                data.extend_from_slice(&now.secs.to_le_bytes());
+                data.extend_from_slice(&i64::from(now.nanos / 1000).to_le_bytes());
+            }
+            while data.len() < o.size {
+                data.push(data.len() as u8);
+            }
+            layers.push(crate::packet::dissect::bytes_layer(
+                crate::layers::raw(),
+                &data,
+            ));
+        }
+        Kind::Timestamp => {
+            let ms = ms_since_midnight(&now) as u64;
+            layers[1].set(crate::layers::icmp::TS_ORI, Value::Int(ms));
+            layers[1].set(crate::layers::icmp::TS_RX, Value::Int(0));
+            layers[1].set(crate::layers::icmp::TS_TX, Value::Int(0));
+        }
+        Kind::Mask => layers[1].set(crate::layers::icmp::ADDR_MASK, Value::Int(0)),
+    }
+    Packet {
+        layers,
+        ..Packet::default()
+    }
+}
+
+/// One reply or error, as printed.
+fn describe(o: &Options, st: &mut Stats, probe: &WirePacket, reply: &WirePacket) -> Option<String> {
+    let q = probe.packet();
+    let r = reply.packet();
+    let seq = q
+        .layers
+        .get(1)
+        .map(|l| l.int(crate::layers::icmp::SEQ) as u16)
+        .unwrap_or(0);
+    let ipr = r.layers.first()?;
+    let icmp = r.layers.get(1)?;
+    let from = Ipv4Addr::from(ipr.int(crate::layers::ipv4::SRC) as u32);
+    let ty = icmp.int(crate::layers::icmp::TYPE);
+    if crate::layers::ipv4::ICMP_ERROR_TYPES.contains(&ty) {
+        st.errors += 1;
+        let info = match ty {
+            3 => icmp.int(crate::layers::icmp::NEXTHOPMTU),
+            5 => icmp.int(crate::layers::icmp::GW),
+            12 => icmp.int(crate::layers::icmp::PTR),
+            _ => 0,
+        };
+        let text = error_text(ty, icmp.int(crate::layers::icmp::CODE), info);
+        if o.json {
+            return Some(format!("{{\"type\":\"error\",\"from\":\"{from}\",\"icmp_seq\":{seq},\"icmp_type\":{ty},\"icmp_code\":{},\"message\":{}}}", icmp.int(crate::layers::icmp::CODE), json_str(&text)));
+        }
+        return Some(format!("From {from} icmp_seq={seq} {text}"));
+    }
+    let us = ((reply.time.since(&probe.time)) * 1e6).round().max(0.0) as i64;
+    let bad_sum = crate::packet::verify::checksums(&r)
+        .iter()
+        .any(|c| matches!(c.status, crate::packet::verify::Status::Bad { .. }) && c.layer == 1);
+    let dup = !st.seen.insert(seq);
+    if !bad_sum {
+        st.add_rtt(us);
+    }
+    if bad_sum {
+        st.corrupted += 1;
+    } else if dup {
+        st.duplicates += 1;
+    } else {
+        st.received += 1;
+    }
+    let cc = (ipr.int(crate::layers::ipv4::LEN) as usize)
+        .saturating_sub(ipr.int(crate::layers::ipv4::IHL) as usize * 4);
+    let ttl = ipr.int(crate::layers::ipv4::TTL);
+    let mut extra = String::new();
+    match ty {
+        14 => {
+            let ori = icmp.int(crate::layers::icmp::TS_ORI);
+            let rx = icmp.int(crate::layers::icmp::TS_RX);
+            let tx = icmp.int(crate::layers::icmp::TS_TX);
+            let back = ms_since_midnight(&reply.time);
+            let offset = ((rx as i64 - ori as i64) + (tx as i64 - back)) as f64 / 2.0;
+            extra = format!(
+                " originate={} receive={} transmit={} offset={offset:+.1} ms",
+                fmt_ms_of_day(ori),
+                fmt_ms_of_day(rx),
+                fmt_ms_of_day(tx)
+            );
+        }
+        18 => {
+            extra = format!(
+                " mask={}",
+                Ipv4Addr::from(icmp.int(crate::layers::icmp::ADDR_MASK) as u32)
+            )
+        }
+        _ => {}
+    }
+    if o.json {
+        return Some(format!(
+            "{{\"type\":\"reply\",\"bytes\":{cc},\"from\":\"{from}\",\"icmp_seq\":{seq},\"ttl\":{ttl},\"time_ms\":{:.3},\"duplicate\":{dup},\"bad_checksum\":{bad_sum}{}}}",
+            us as f64 / 1000.0,
+            match ty {
+                14 => format!(",\"originate\":{},\"receive\":{},\"transmit\":{}", icmp.int(5), icmp.int(6), icmp.int(7)),
+                18 => format!(",\"mask\":\"{}\"", Ipv4Addr::from(icmp.int(crate::layers::icmp::ADDR_MASK) as u32)),
+                _ => String::new(),
+            }
+        ));
+    }
+    let mut line = format!(
+        "{cc} bytes from {from}: icmp_seq={seq} ttl={ttl} time={}{extra}",
+        fmt_time(us)
+    );
+    if dup {
+        line.push_str(" (DUP!)");
+    }
+    if bad_sum {
+        line.push_str(" (BAD CHECKSUM!)");
+    }
+    Some(line)
+}
+
+fn json_str(s: &str) -> String {
+    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+/// Runs ping; lines go to `sink` as they happen. Returns the statistics.
+pub fn run(net: &dyn Network, o: &Options, sink: Sink) -> Result<Stats, NetError> {
+    let id = (std::process::id() & 0xffff) as u16;
+    let payload = match o.kind {
+        Kind::Echo => o.size,
+        Kind::Timestamp => 12,
+        Kind::Mask => 4,
+    };
+    if o.json {
+        sink(&format!(
+            "{{\"type\":\"start\",\"host\":\"{}\",\"data_bytes\":{payload},\"packet_bytes\":{}}}",
+            o.host,
+            payload + 28
+        ));
+    } else {
+        sink(&format!(
+            "PING {} ({}) {}({}) bytes of data.",
+            o.host,
+            o.host,
+            payload,
+            payload + 28
+        ));
+    }
+    let stats = Arc::new(Mutex::new(Stats::default()));
+    let started = Instant::now();
+    let (st2, sink2, o2) = (stats.clone(), sink.clone(), o.clone());
+    let observer = Observer(Arc::new(move |probe: &WirePacket, reply: &WirePacket| {
+        let line = match st2.lock() {
+            Ok(mut st) => describe(&o2, &mut st, probe, reply),
+            Err(_) => None,
+        };
+        if let Some(l) = line {
+            if !o2.quiet {
+                sink2(&l);
+            }
+        }
+    }));
+    let opts = SrOptions {
+        timeout: Some(o.wait),
+        multi: true,
+        done_when_all_answered: true,
+        observer: Some(observer),
+        ..SrOptions::default()
+    };
+    // probes are made when due, so their payload carries the send time
+    let mut seq: u16 = 0;
+    let mut next_due = Instant::now();
+    let interval = Duration::from_secs_f64(o.interval.max(0.0));
+    let count = o.count;
+    let st3 = stats.clone();
+    let mut probes = std::iter::from_fn(|| {
+        if count.is_some_and(|c| u64::from(seq) >= c) {
+            return None;
+        }
+        while Instant::now() < next_due {
+            if crate::sys::INTERRUPTED.load(std::sync::atomic::Ordering::Relaxed) {
+                return None;
+            }
+            std::thread::sleep((next_due - Instant::now()).min(Duration::from_millis(20)));
+        }
+        next_due += interval;
+        seq = seq.wrapping_add(1);
+        if let Ok(mut s) = st3.lock() {
+            s.transmitted += 1;
+        }
+        Some(probe(o, id, seq))
+    });
+    let r = net.sr(&mut probes, &opts, &mut |_, _| {});
+    let elapsed = started.elapsed();
+    r?;
+    crate::sys::clear_interrupt();
+    let st = stats.lock().map(|s| s.clone()).unwrap_or_default();
+    let ms = elapsed.as_millis() as i64;
+    let (line, rtt) = st.summary(ms);
+    if o.json {
+        let rtt_json = st
+            .rtt()
+            .map(|(a, b, c, d)| {
+                format!(
+                    ",\"rtt_ms\":{{\"min\":{:.3},\"avg\":{:.3},\"max\":{:.3},\"mdev\":{:.3}}}",
+                    a as f64 / 1e3,
+                    b as f64 / 1e3,
+                    c as f64 / 1e3,
+                    d as f64 / 1e3
+                )
+            })
+            .unwrap_or_default();
+        sink(&format!(
+            "{{\"type\":\"summary\",\"host\":\"{}\",\"transmitted\":{},\"received\":{},\"duplicates\":{},\"errors\":{},\"loss_percent\":{},\"time_ms\":{ms}{rtt_json}}}",
+            o.host, st.transmitted, st.received, st.duplicates, st.errors, fmt_g(st.loss())
+        ));
+    } else {
+        sink("");
+        sink(&format!("--- {} ping statistics ---", o.host));
+        sink(&line);
+        if let Some(r) = rtt {
+            sink(&r);
+        }
+    }
+    Ok(st)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stats(rtts: &[i64], tx: u64) -> Stats {
+        let mut s = Stats {
+            transmitted: tx,
+            ..Stats::default()
+        };
+        for r in rtts {
+            s.add_rtt(*r);
+            s.received += 1;
+        }
+        s
+    }
+
+    #[test]
+    fn mdev_matches_hand_computation() {
+        // rtts 1.000, 2.000, 4.000 ms: mean 2333 us (integer), variance
+        // (1e6+4e6+16e6 - 7000^2/3)/3 = (21e6 - 16333333)/3 = 1555555 -> sqrt 1247
+        let s = stats(&[1000, 2000, 4000], 3);
+        assert_eq!(s.rtt(), Some((1000, 2333, 4000, 1247)));
+        let (line, rtt) = s.summary(2003);
+        assert_eq!(
+            line,
+            "3 packets transmitted, 3 received, 0% packet loss, time 2003ms"
+        );
+        assert_eq!(
+            rtt.as_deref(),
+            Some("rtt min/avg/max/mdev = 1.000/2.333/4.000/1.247 ms")
+        );
+        // identical rtts have no deviation
+        assert_eq!(stats(&[54, 54, 54, 54], 4).rtt(), Some((54, 54, 54, 0)));
+    }
+
+    #[test]
+    fn loss_is_printed_like_iputils() {
+        let mut s = stats(&[500, 700], 3);
+        s.errors = 1;
+        assert_eq!(fmt_g(s.loss()), "33.3333");
+        assert_eq!(
+            s.summary(2000).0,
+            "3 packets transmitted, 2 received, +1 errors, 33.3333% packet loss, time 2000ms"
+        );
+        assert_eq!(fmt_g(stats(&[], 4).loss()), "100");
+        assert_eq!(stats(&[], 4).rtt(), None);
+        assert_eq!(fmt_g(stats(&[1, 1, 1], 8).loss()), "62.5");
+    }
+
+    #[test]
+    fn times_use_iputils_precision() {
+        assert_eq!(fmt_time(54), "0.054 ms");
+        assert_eq!(fmt_time(1234), "1.23 ms");
+        assert_eq!(fmt_time(12_345), "12.3 ms");
+        assert_eq!(fmt_time(123_456), "123 ms");
+    }
+
+    #[test]
+    fn error_texts() {
+        assert_eq!(error_text(3, 1, 0), "Destination Host Unreachable");
+        assert_eq!(
+            error_text(3, 4, 1000),
+            "Frag needed and DF set (mtu = 1000)"
+        );
+        assert_eq!(error_text(3, 13, 0), "Packet filtered");
+        assert_eq!(error_text(11, 0, 0), "Time to live exceeded");
+    }
+
+    #[test]
+    fn probes_carry_time_and_pattern() {
+        let o = Options {
+            host: Ipv4Addr::new(198, 19, 0, 1),
+            ..Options::default()
+        };
+        let p = probe(&o, 7, 3);
+        let b = p.build();
+        assert_eq!(b.len(), 84);
+        assert_eq!(&b[20..22], &[8, 0]);
+        assert_eq!(b[20 + 8 + 16], 16);
+        assert_eq!(b[83], 55);
+    }
+}
