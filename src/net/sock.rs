@@ -138,8 +138,13 @@ fn setsockopt<T>(fd: libc::c_int, level: libc::c_int, name: libc::c_int, v: &T) 
     }
 }
 
-/// An AF_PACKET socket with a large buffer that ignores our own frames.
-fn packet_socket(layer2: bool, bpf: Option<&[SockFilter]>) -> Result<libc::c_int, NetError> {
+/// An AF_PACKET socket with a large buffer; `own_too` keeps the frames this
+/// host sends (sniffing), otherwise they are ignored (matching answers).
+fn packet_socket(
+    layer2: bool,
+    bpf: Option<&[SockFilter]>,
+    own_too: bool,
+) -> Result<libc::c_int, NetError> {
     let (ty, proto) = if layer2 {
         (libc::SOCK_RAW, ETH_P_ALL)
     } else {
@@ -154,9 +159,11 @@ fn packet_socket(layer2: bool, bpf: Option<&[SockFilter]>) -> Result<libc::c_int
     if setsockopt(fd, libc::SOL_SOCKET, SO_RCVBUFFORCE, &size).is_err() {
         let _ = setsockopt(fd, libc::SOL_SOCKET, libc::SO_RCVBUF, &size);
     }
-    let one: libc::c_int = 1;
-    // kernels before 4.20 lack it; answers are then filtered by matching instead
-    let _ = setsockopt(fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one);
+    if !own_too {
+        let one: libc::c_int = 1;
+        // kernels before 4.20 lack it; answers are then filtered by matching instead
+        let _ = setsockopt(fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one);
+    }
     if let Some(prog) = bpf {
         let fprog = SockFprog {
             len: prog.len() as u16,
@@ -227,7 +234,7 @@ impl Rx for PnetRx {
 /// Receives IPv4 packets (link header removed) on one interface, or on all
 /// of them with `ifindex` 0.
 pub fn l3_receiver(ifindex: u32, bpf: Option<&[SockFilter]>) -> Result<PnetRx, NetError> {
-    let fd = packet_socket(false, bpf)?;
+    let fd = packet_socket(false, bpf, false)?;
     match pnet::datalink::channel(&pnet_iface(ifindex, "any"), config(fd, false)) {
         Ok(pnet::datalink::Channel::Ethernet(_tx, rx)) => Ok(PnetRx { rx }),
         Ok(_) => Err(NetError::Io("unexpected channel type".into())),
@@ -255,7 +262,7 @@ pub fn l2_channel(
     name: &str,
     bpf: Option<&[SockFilter]>,
 ) -> Result<(L2Tx, PnetRx), NetError> {
-    let fd = packet_socket(true, bpf)?;
+    let fd = packet_socket(true, bpf, false)?;
     match pnet::datalink::channel(&pnet_iface(index, name), config(fd, true)) {
         Ok(pnet::datalink::Channel::Ethernet(tx, rx)) => Ok((L2Tx { tx }, PnetRx { rx })),
         Ok(_) => Err(NetError::Io("unexpected channel type".into())),
@@ -263,9 +270,10 @@ pub fn l2_channel(
     }
 }
 
-/// Receives whole frames on one interface (or all with index 0).
+/// Receives whole frames in both directions on one interface (or all with
+/// index 0), as a capture does.
 pub fn l2_receiver(index: u32, bpf: Option<&[SockFilter]>) -> Result<PnetRx, NetError> {
-    let fd = packet_socket(true, bpf)?;
+    let fd = packet_socket(true, bpf, true)?;
     match pnet::datalink::channel(&pnet_iface(index, "any"), config(fd, true)) {
         Ok(pnet::datalink::Channel::Ethernet(_tx, rx)) => Ok(PnetRx { rx }),
         Ok(_) => Err(NetError::Io("unexpected channel type".into())),

@@ -1,0 +1,253 @@
+//! The engine on real veth pairs (root only; skipped with a printed reason
+//! otherwise): sr1 echo and timestamp, each classic ICMP error matched to its
+//! probe, layer-2 sending with ARP resolution, sniff, silence from a dropped
+//! prefix, and Ctrl-C keeping partial results.
+
+mod common;
+use common::Lab;
+
+#[test]
+fn echo_timestamp_and_sets() {
+    let Some(lab) = Lab::up("echo_timestamp_and_sets") else {
+        return;
+    };
+    let t = lab.var("TARGET_ADDR");
+    let (out, err, code) = lab.code(&format!(
+        r#"r = sr1(IP(dst="{t}")/ICMP(id=7, seq=1)/"hello", timeout=2)
+print(r.summary())
+print(r[ICMP].id, r[ICMP].seq, r[Raw].load)
+r = sr1(IP(dst="{t}")/ICMP(type="timestamp-request", id=8, ts_ori=1000, ts_rx=0, ts_tx=0), timeout=2)
+print(r[ICMP].type, r[ICMP].ts_ori, r[ICMP].ts_rx > 0, r[ICMP].ts_tx >= r[ICMP].ts_rx)
+ans, unans = sr(IP(dst="198.19.7.0/28")/ICMP(), timeout=2)
+print(len(ans), len(unans))
+print(sorted(set(r[IP].src for s, r in ans))[:2])
+"#
+    ));
+    assert_eq!(code, 0, "{out}{err}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(
+        lines[0],
+        format!(
+            "IP / ICMP {t} > {} echo-reply 0 / Raw",
+            lab.var("PROBER_ADDR")
+        )
+    );
+    assert_eq!(lines[1], "7 1 b'hello'");
+    assert_eq!(lines[2], "14 1000 True True");
+    assert_eq!(lines[3], "16 0");
+    assert_eq!(lines[4], "['198.19.7.0', '198.19.7.1']");
+    assert!(
+        err.contains("Sent 16 packets, received 16 answers, 0 unanswered"),
+        "{err}"
+    );
+}
+
+#[test]
+fn each_icmp_error_matches_its_probe() {
+    let Some(lab) = Lab::up("each_icmp_error_matches_its_probe") else {
+        return;
+    };
+    let (t, r1, r2) = (
+        lab.var("TARGET_ADDR"),
+        lab.var("R1_TTL_SRC"),
+        lab.var("R2_ERR_SRC"),
+    );
+    lab.run("prober", &["ip", "route", "flush", "cache"]);
+    let program = format!(
+        r#"probes = [
+    IP(dst="{unreach}")/UDP(sport=40001, dport=33434),
+    IP(dst="{prohibit}")/UDP(sport=40002, dport=33434),
+    IP(dst="{netunreach}")/UDP(sport=40003, dport=33434),
+    IP(dst="{t}", flags="DF")/ICMP(id=4, seq=4)/("x" * 1172),
+    IP(dst="{t}")/UDP(sport=40005, dport=9),
+    IP(dst="{t}", ttl=1)/ICMP(id=6, seq=6),
+    IP(dst="{t}", ttl=2)/ICMP(id=7, seq=7),
+]
+ans, unans = sr(probes, timeout=2, verbose=0)
+print(len(ans), len(unans))
+for s, r in sorted(ans, key=lambda p: p[0][IP].dst + str(p[0][IP].ttl)):
+    q = r[IPerror]
+    same = q.dst == s[IP].dst and q.proto == s[IP].proto
+    extra = " mtu=%d" % r[ICMP].nexthopmtu if r[ICMP].code == 4 else ""
+    print(s[IP].dst, s[IP].ttl, r[IP].src, r[ICMP].type, r[ICMP].code, same, extra)
+"#,
+        unreach = lab.var("UNREACH_ADDR"),
+        prohibit = lab.var("PROHIBIT_ADDR"),
+        netunreach = lab.var("NETUNREACH_ADDR"),
+    );
+    let (out, err, code) = lab.code(&program);
+    assert_eq!(code, 0, "{out}{err}");
+    let mut lines = out.lines();
+    assert_eq!(lines.next(), Some("7 0"), "{out}");
+    let rest: Vec<&str> = lines.collect();
+    let want = [
+        format!("{} 64 {r2} 3 1 True ", lab.var("UNREACH_ADDR")),
+        format!("{} 64 {r2} 3 13 True ", lab.var("PROHIBIT_ADDR")),
+        format!("{} 64 {r2} 3 0 True ", lab.var("NETUNREACH_ADDR")),
+        format!("{t} 1 {r1} 11 0 True "),
+        format!("{t} 2 {} 11 0 True ", lab.var("R2_TTL_SRC")),
+        format!("{t} 64 {r2} 3 4 True  mtu=1000"),
+        format!("{t} 64 {t} 3 3 True "),
+    ];
+    for w in &want {
+        assert!(rest.iter().any(|l| l == w), "missing {w:?} in\n{out}");
+    }
+}
+
+#[test]
+fn layer2_with_arp_resolution_and_silence() {
+    let Some(lab) = Lab::up("layer2_with_arp_resolution_and_silence") else {
+        return;
+    };
+    let (t, iface, gw_mac) = (
+        lab.var("TARGET_ADDR"),
+        lab.var("PROBER_IF"),
+        lab.var("R1_MAC"),
+    );
+    lab.run("prober", &["ip", "neigh", "flush", "all"]);
+    let (out, err, code) = lab.code(&format!(
+        r#"ans, unans = srp(Ether()/IP(dst="{t}")/ICMP(id=3), iface="{iface}", timeout=2)
+s, r = ans[0]
+print(s[Ether].dst, r[ICMP].type)
+ans, unans = srp(Ether(dst="ff:ff:ff:ff:ff:ff")/ARP(pdst="{gw}"), iface="{iface}", timeout=2)
+print(ans[0][1][ARP].hwsrc, ans[0][1][ARP].op)
+ans, unans = sr(IP(dst="{drop}")/ICMP(seq=(1, 3)), timeout=0.5)
+print(len(ans), len(unans))
+"#,
+        gw = lab.var("PROBER_GW"),
+        drop = lab.var("DROP_ADDR"),
+    ));
+    assert_eq!(code, 0, "{out}{err}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(
+        lines[0],
+        format!("{gw_mac} 0"),
+        "Ether dst resolved by ARP at send time"
+    );
+    assert_eq!(lines[1], format!("{gw_mac} 2"));
+    assert_eq!(lines[2], "0 3", "the dropped prefix stays silent");
+}
+
+#[test]
+fn sniff_sees_traffic_from_another_process() {
+    let Some(lab) = Lab::up("sniff_sees_traffic_from_another_process") else {
+        return;
+    };
+    let (t, iface) = (lab.var("TARGET_ADDR"), lab.var("PROBER_IF"));
+    let mut child = std::process::Command::new("ip")
+        .args(["netns", "exec", &lab.ns("prober"), &common::bin(), "-c"])
+        .arg(format!(
+            r#"pk = sniff(iface="{iface}", count=4, timeout=10, lfilter=lambda p: ICMP in p)
+for p in pk: print(p[ICMP].type, p[IP].dst)
+"#
+        ))
+        .env("NO_COLOR", "1")
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn sniff");
+    std::thread::sleep(std::time::Duration::from_millis(700));
+    lab.run("prober", &["ping", "-c", "2", "-i", "0.2", &t]);
+    let out = child.wait_with_output().expect("sniff finished");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    assert_eq!(
+        text.lines().filter(|l| l.starts_with("8 ")).count(),
+        2,
+        "{text}"
+    );
+    assert_eq!(
+        text.lines().filter(|l| l.starts_with("0 ")).count(),
+        2,
+        "{text}"
+    );
+}
+
+#[test]
+fn ctrl_c_returns_partial_results() {
+    let Some(lab) = Lab::up("ctrl_c_returns_partial_results") else {
+        return;
+    };
+    let (t, drop) = (lab.var("TARGET_ADDR"), lab.var("DROP_ADDR"));
+    let child = std::process::Command::new("ip")
+        .args(["netns", "exec", &lab.ns("prober"), &common::bin(), "-c"])
+        .arg(format!(
+            r#"ans, unans = sr([IP(dst="{t}")/ICMP(seq=(1, 3)), IP(dst="{drop}")/ICMP(seq=(1, 2))], timeout=60)
+print("after sr", len(ans), len(unans))
+"#
+        ))
+        .env("NO_COLOR", "1")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn sr");
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    // SAFETY: sending SIGINT to our own child process group member
+    let _ = std::process::Command::new("pkill")
+        .args(["-INT", "-f", "after sr"])
+        .status();
+    let started = std::time::Instant::now();
+    let out = child.wait_with_output().expect("sr finished");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(10),
+        "Ctrl-C stops the wait"
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("after sr 3 2"),
+        "partial results kept: {text}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("interrupted"));
+}
+
+#[test]
+fn missing_privilege_exits_77() {
+    if std::process::Command::new("setpriv")
+        .arg("--version")
+        .output()
+        .is_err()
+        || unsafe_uid() != 0
+    {
+        eprintln!("skipped missing_privilege_exits_77: needs root and setpriv to drop privileges");
+        return;
+    }
+    let out = std::process::Command::new("setpriv")
+        .args([
+            "--reuid=65534",
+            "--regid=65534",
+            "--clear-groups",
+            "--inh-caps=-all",
+            "--bounding-set=-all",
+        ])
+        .arg(common::bin())
+        .args(["-c", "sr1(IP(dst='127.0.0.1')/ICMP(), timeout=1)"])
+        .output()
+        .expect("run unprivileged");
+    assert_eq!(out.status.code(), Some(77), "{}", common::text(&out));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("needs root or CAP_NET_RAW"));
+    let out = std::process::Command::new("setpriv")
+        .args([
+            "--reuid=65534",
+            "--regid=65534",
+            "--clear-groups",
+            "--inh-caps=-all",
+            "--bounding-set=-all",
+        ])
+        .arg(common::bin())
+        .args(["ping", "-c", "1", "127.0.0.1"])
+        .output()
+        .expect("run unprivileged ping");
+    assert_eq!(out.status.code(), Some(77), "{}", common::text(&out));
+}
+
+fn unsafe_uid() -> u32 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("Uid:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|u| u.parse().ok())
+        })
+        .unwrap_or(1)
+}
