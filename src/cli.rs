@@ -113,6 +113,12 @@ pub enum TraceMode {
 pub struct TracerouteArgs {
     /// IPv4 address to trace
     pub host: String,
+    /// Whole packet length in bytes
+    #[arg(default_value_t = 60)]
+    pub packet_len: usize,
+    /// Set don't-fragment (see !F-<mtu> from routers)
+    #[arg(short = 'F')]
+    pub df: bool,
     /// Probe with ICMP echo (traceroute -I)
     #[arg(short = 'I', conflicts_with_all = ["tcp", "mode"])]
     pub icmp: bool,
@@ -171,6 +177,8 @@ pub fn traceroute(a: TracerouteArgs) -> i32 {
         } else {
             33434
         }),
+        packet_len: a.packet_len.clamp(28, 65_000),
+        df: a.df,
         json: a.json,
     };
     match traceroute::run(&System, &o, stdout_sink()) {

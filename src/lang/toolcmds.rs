@@ -140,6 +140,8 @@ fn c_traceroute(interp: &mut Interp, mut a: Args) -> R {
             },
         )?
         .clamp(1, 65535) as u16,
+        packet_len: int_kw(&mut a, "packet_len", 60)?.clamp(28, 65_000) as usize,
+        df: a.kw("df").is_some_and(|v| v.truthy()),
         json: false,
     };
     a.done(
@@ -153,6 +155,8 @@ fn c_traceroute(interp: &mut Interp, mut a: Args) -> R {
             "wait",
             "budget",
             "port",
+            "packet_len",
+            "df",
         ],
     )?;
     output::flush();

@@ -445,9 +445,19 @@ pub fn run(net: &dyn Network, o: &Options, sink: Sink) -> Result<Stats, NetError
         }
         Some(probe(o, id, seq))
     });
-    let r = net.sr(&mut probes, &opts, &mut |_, _| {});
-    let elapsed = started.elapsed();
-    r?;
+    let r = net.sr(&mut probes, &opts, &mut |_, _| {})?;
+    // iputils reports the time from the first send to the last send or reply
+    let sends = r
+        .answered
+        .iter()
+        .map(|(q, _)| q.time)
+        .chain(r.unanswered.iter().map(|q| q.time));
+    let first = sends.clone().min();
+    let last = sends.chain(r.answered.iter().map(|(_, a)| a.time)).max();
+    let elapsed = match (first, last) {
+        (Some(a), Some(b)) => Duration::from_secs_f64(b.since(&a).max(0.0)),
+        _ => started.elapsed(),
+    };
     crate::sys::clear_interrupt();
     let st = stats.lock().map(|s| s.clone()).unwrap_or_default();
     let ms = elapsed.as_millis() as i64;
@@ -473,9 +483,8 @@ pub fn run(net: &dyn Network, o: &Options, sink: Sink) -> Result<Stats, NetError
         sink("");
         sink(&format!("--- {} ping statistics ---", o.host));
         sink(&line);
-        if let Some(r) = rtt {
-            sink(&r);
-        }
+        // iputils ends with an empty line where the rtt line would be
+        sink(rtt.as_deref().unwrap_or(""));
     }
     Ok(st)
 }

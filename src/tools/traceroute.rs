@@ -29,6 +29,10 @@ pub struct Options {
     pub budget: usize,
     /// UDP base port / TCP destination port.
     pub port: u16,
+    /// Whole packet length in bytes (traceroute's trailing argument).
+    pub packet_len: usize,
+    /// Set don't-fragment (`-F`).
+    pub df: bool,
     pub json: bool,
 }
 
@@ -43,6 +47,8 @@ impl Default for Options {
             wait: 5.0,
             budget: 16,
             port: 33434,
+            packet_len: 60,
+            df: false,
             json: false,
         }
     }
@@ -89,6 +95,10 @@ fn probe(o: &Options, ttl: u8, n: u16, id: u16) -> Packet {
     );
     ip.set(crate::layers::ipv4::TTL, Value::Int(u64::from(ttl)));
     ip.set(crate::layers::ipv4::ID, Value::Int(u64::from(n)));
+    if o.df {
+        ip.set(crate::layers::ipv4::FLAGS, Value::Int(2));
+    }
+    let data = o.packet_len.saturating_sub(28);
     let payload = |len: usize| {
         crate::packet::dissect::bytes_layer(
             &RAW,
@@ -100,7 +110,7 @@ fn probe(o: &Options, ttl: u8, n: u16, id: u16) -> Packet {
             let mut icmp = Layer::new(&ICMP);
             icmp.set(crate::layers::icmp::ID, Value::Int(u64::from(id)));
             icmp.set(crate::layers::icmp::SEQ, Value::Int(u64::from(n)));
-            vec![ip, icmp, payload(32)]
+            vec![ip, icmp, payload(data)]
         }
         Mode::Udp => {
             let mut udp = Layer::new(&UDP);
@@ -112,7 +122,7 @@ fn probe(o: &Options, ttl: u8, n: u16, id: u16) -> Packet {
                 crate::layers::udp::DPORT,
                 Value::Int(u64::from(o.port.wrapping_add(n))),
             );
-            vec![ip, udp, payload(32)]
+            vec![ip, udp, payload(data)]
         }
         Mode::Tcp => {
             let mut tcp = Layer::new(&TCP);
@@ -125,7 +135,11 @@ fn probe(o: &Options, ttl: u8, n: u16, id: u16) -> Packet {
                 crate::layers::tcp::SEQ,
                 Value::Int(u64::from(id) << 16 | u64::from(n)),
             );
-            vec![ip, tcp]
+            let mut layers = vec![ip, tcp];
+            if o.packet_len > 40 {
+                layers.push(payload(o.packet_len - 40));
+            }
+            layers
         }
     };
     Packet {
@@ -212,13 +226,13 @@ pub fn run(net: &dyn Network, o: &Options, sink: Sink) -> Result<Vec<Hop>, NetEr
     let id = (std::process::id() & 0x7fff) as u16;
     if o.json {
         sink(&format!(
-            "{{\"type\":\"start\",\"host\":\"{}\",\"max_hops\":{},\"packet_bytes\":60}}",
-            o.host, o.max_ttl
+            "{{\"type\":\"start\",\"host\":\"{}\",\"max_hops\":{},\"packet_bytes\":{}}}",
+            o.host, o.max_ttl, o.packet_len
         ));
     } else {
         sink(&format!(
-            "traceroute to {} ({}), {} hops max, 60 byte packets",
-            o.host, o.host, o.max_ttl
+            "traceroute to {} ({}), {} hops max, {} byte packets",
+            o.host, o.host, o.max_ttl, o.packet_len
         ));
     }
     let q = usize::from(o.queries.max(1));
