@@ -150,7 +150,7 @@ fn ping_timestamp_mask_and_json() {
     );
     assert!(text.contains("2 packets transmitted, 2 received, 0% packet loss"));
     // address-mask requests need our responder: Linux never answers them
-    let mut responder = std::process::Command::new("ip")
+    let responder = std::process::Command::new("ip")
         .args([
             "netns",
             "exec",
