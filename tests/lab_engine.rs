@@ -134,7 +134,7 @@ fn sniff_sees_traffic_from_another_process() {
         return;
     };
     let (t, iface) = (lab.var("TARGET_ADDR"), lab.var("PROBER_IF"));
-    let mut child = std::process::Command::new("ip")
+    let child = std::process::Command::new("ip")
         .args(["netns", "exec", &lab.ns("prober"), &common::bin(), "-c"])
         .arg(format!(
             r#"pk = sniff(iface="{iface}", count=4, timeout=10, lfilter=lambda p: ICMP in p)
