@@ -303,6 +303,9 @@ impl Interp {
                         for (k, v) in super::modules::exports(&m) {
                             self.store(&k, v, ctx);
                         }
+                        for (k, v) in super::modules::star_modules(self, &path.join("."))? {
+                            self.store(&k, v, ctx);
+                        }
                     }
                     Some(names) => {
                         for n in names {

@@ -108,6 +108,21 @@ pub fn exports(m: &Value) -> Vec<(String, Value)> {
     }
 }
 
+/// Standard modules that `from scapy.all import *` also binds, as Scapy does
+/// (scripts use `sys.argv` or `time.sleep` without importing them).
+pub fn star_modules(interp: &mut Interp, name: &str) -> R<Vec<(String, Value)>> {
+    if !is_scapy(name) {
+        return Ok(Vec::new());
+    }
+    let mut out = Vec::new();
+    for m in [
+        "argparse", "logging", "math", "os", "random", "re", "socket", "struct", "sys", "time",
+    ] {
+        out.push((m.to_string(), import(interp, m)?));
+    }
+    Ok(out)
+}
+
 /// One name from a module (`from m import name`).
 pub fn member(interp: &mut Interp, m: &Value, name: &str) -> R {
     if let Value::Module(mm) = m {

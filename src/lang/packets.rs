@@ -832,14 +832,19 @@ fn make_table(interp: &mut Interp, items: &[Value], mut a: Args) -> R {
         }
         cells.insert((c, rw), cell);
     }
-    let sort_key = |s: &String| -> (u8, i64, String) {
-        match s.parse::<i64>() {
-            Ok(n) => (0, n, String::new()),
-            Err(_) => (1, 0, s.clone()),
+    // Scapy's order: numerically when every key is a number, by address when
+    // every key is an IPv4 address, as text otherwise
+    fn sort_keys(keys: &mut [String]) {
+        if keys.iter().all(|k| k.trim().parse::<i64>().is_ok()) {
+            keys.sort_by_key(|k| k.trim().parse::<i64>().unwrap_or(0));
+        } else if keys.iter().all(|k| k.parse::<std::net::Ipv4Addr>().is_ok()) {
+            keys.sort_by_key(|k| k.parse::<std::net::Ipv4Addr>().map(u32::from).unwrap_or(0));
+        } else {
+            keys.sort();
         }
-    };
-    cols.sort_by_key(sort_key);
-    rows.sort_by_key(sort_key);
+    }
+    sort_keys(&mut cols);
+    sort_keys(&mut rows);
     let w0 = rows.iter().map(|r| r.chars().count()).max().unwrap_or(0);
     let widths: Vec<usize> = cols
         .iter()
@@ -860,7 +865,8 @@ fn make_table(interp: &mut Interp, items: &[Value], mut a: Args) -> R {
     for (c, w) in cols.iter().zip(&widths) {
         out.push_str(&format!("{c:<w$} "));
     }
-    output::println(out.trim_end());
+    // cells keep Scapy's trailing separator so outputs diff clean against it
+    output::println(&out);
     for r in &rows {
         let mut line = format!("{r:<w0$} ");
         for (c, w) in cols.iter().zip(&widths) {
@@ -870,7 +876,7 @@ fn make_table(interp: &mut Interp, items: &[Value], mut a: Args) -> R {
                 .unwrap_or("-");
             line.push_str(&format!("{cell:<w$} "));
         }
-        output::println(line.trim_end());
+        output::println(&line);
     }
     Ok(Value::None)
 }

@@ -1,0 +1,12 @@
+#!/usr/bin/env python3
+# UDP to a closed port: the ICMP error quotes our datagram.
+# args: TARGET_ADDR
+# expect: dest-unreach port-unreachable from 198.19.0.1
+# expect: quoted ports: 40000 -> 9
+from scapy.all import *
+import sys
+
+r = sr1(IP(dst=sys.argv[1])/UDP(sport=40000, dport=9)/"hello", timeout=2, verbose=0)
+print(r.sprintf("%ICMP.type% %ICMP.code% from %IP.src%"))
+print("quoted ports: %d -> %d" % (r[UDPerror].sport, r[UDPerror].dport))
+print("quoted destination:", r[IPerror].dst)
