@@ -4,6 +4,7 @@
 //! builds them into bytes that `net` sends; `net` receives bytes that `packet`
 //! dissects into results shown by `packet::show` or saved by `capture`.
 
+pub mod capture;
 pub mod cli;
 pub mod fuzzing;
 pub mod lang;

@@ -749,7 +749,7 @@ fn b_iter(interp: &mut Interp, mut a: Args) -> R {
     Ok(Value::Iter(Rc::new(RefCell::new(it))))
 }
 
-fn b_next(_: &mut Interp, mut a: Args) -> R {
+fn b_next(interp: &mut Interp, mut a: Args) -> R {
     let v = a.req(0, "iterator", "next")?;
     let default = a.get(1, "default");
     match &v {
@@ -761,6 +761,18 @@ fn b_next(_: &mut Interp, mut a: Args) -> R {
                 (None, None) => Err(raise("StopIteration", "")),
             }
         }
+        Value::Native(n) => match n.call_method(interp, &v, "__next__", Args::new(vec![])) {
+            Some(Err(super::error::Flow::Raise(e)))
+                if default.is_some() && super::error::exc_is(&e.value, "StopIteration") =>
+            {
+                Ok(default.unwrap_or(Value::None))
+            }
+            Some(r) => r,
+            None => Err(raise(
+                "TypeError",
+                format!("'{}' object is not an iterator", n.type_name()),
+            )),
+        },
         other => Err(raise(
             "TypeError",
             format!("'{}' object is not an iterator", other.type_name()),

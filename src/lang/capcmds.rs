@@ -1,6 +1,515 @@
 //! Capture commands for the language (`wrpcap`, `rdpcap`, `PcapReader`,
 //! `PcapWriter`): adapters from language values to the `capture` module.
+//!
+//! Packets keep their times: engine results carry their real send and
+//! receive times, so writing `ans` from `sr()` puts each probe at its send
+//! time and each answer at its receive time, in time order, and in pcapng
+//! each answer says which probe it answers and after how long.
 
-use super::value::Builtin;
+use super::error::{raise, Flow, R};
+use super::interp::{Args, Interp};
+use super::output;
+use super::value::*;
+use crate::capture::{self, ErrorKind, Format, Frame, Reader, WriteOptions, Writer};
+use crate::packet::{Packet, Timestamp, WirePacket};
+use std::cell::RefCell;
+use std::rc::Rc;
 
-pub static COMMANDS: &[Builtin] = &[];
+macro_rules! commands {
+    ($($name:literal => $f:ident : $doc:literal),* $(,)?) => {
+        pub static COMMANDS: &[Builtin] = &[
+            $(Builtin { name: $name, f: $f, doc: $doc }),*
+        ];
+    };
+}
+
+commands! {
+    "wrpcap" => c_wrpcap: "wrpcap(filename, pkts, append=False, linktype=None, nano=False, format=None): write packets to a pcap file (pcapng for .pcapng names or format=\"pcapng\")",
+    "wrpcapng" => c_wrpcapng: "wrpcapng(filename, pkts, append=False, linktype=None, nano=False): write packets to a pcapng file",
+    "rdpcap" => c_rdpcap: "rdpcap(filename, count=-1): read a pcap or pcapng file into a packet list",
+    "PcapReader" => c_reader: "PcapReader(filename): read a capture one packet at a time (for p in PcapReader(f): ...), in constant memory",
+    "PcapNgReader" => c_reader: "PcapNgReader(filename): same as PcapReader (both formats are recognised by content)",
+    "PcapWriter" => c_writer: "PcapWriter(filename, append=False, sync=False, linktype=None, nano=False, format=None): write packets one call at a time, in constant memory",
+    "PcapNgWriter" => c_ngwriter: "PcapNgWriter(filename, append=False, sync=False, linktype=None, nano=False): a PcapWriter that writes pcapng",
+}
+
+/// A capture error as the Python exception a Scapy script expects.
+pub fn capture_error(e: capture::Error) -> Flow {
+    let kind = match e.kind {
+        ErrorKind::NotFound => "FileNotFoundError",
+        ErrorKind::Io => "OSError",
+        ErrorKind::NotCapture | ErrorKind::Damaged => "Scapy_Exception",
+        ErrorKind::Unwritable => "ValueError",
+    };
+    raise(kind, e.message)
+}
+
+fn warn(msg: &str) {
+    output::flush();
+    output::eprintln(&format!("WARNING: {msg}"));
+}
+
+fn write_options(a: &mut Args, format: Option<Format>) -> R<WriteOptions> {
+    let append = a.kw("append").is_some_and(|v| v.truthy());
+    let sync = a.kw("sync").is_some_and(|v| v.truthy());
+    let nano = a.kw("nano").is_some_and(|v| v.truthy());
+    let linktype = match a.kw("linktype") {
+        None | Some(Value::None) => None,
+        Some(v) => {
+            let n = v.int("linktype")?;
+            Some(u32::try_from(n).map_err(|_| {
+                raise(
+                    "ValueError",
+                    format!("linktype must be a link type number like 1 (Ethernet) or 228 (raw IPv4), not {n}"),
+                )
+            })?)
+        }
+    };
+    let format = match (format, a.kw("format")) {
+        (Some(f), _) => Some(f),
+        (None, None | Some(Value::None)) => None,
+        (None, Some(v)) => {
+            let s = v.text("format")?;
+            Some(Format::parse(&s).ok_or_else(|| {
+                raise(
+                    "ValueError",
+                    format!("format must be \"pcap\" or \"pcapng\", not {s:?}"),
+                )
+            })?)
+        }
+    };
+    Ok(WriteOptions {
+        format,
+        linktype,
+        nano,
+        append,
+        sync,
+    })
+}
+
+/// A packet value as wire bytes: built now, stamped with its own time (or now).
+fn wire_of(p: &Packet) -> WirePacket {
+    let first = p
+        .layers
+        .first()
+        .map(|l| l.def)
+        .unwrap_or_else(crate::layers::raw);
+    let mut w = WirePacket::new(first, &p.build(), p.time.unwrap_or_else(Timestamp::now));
+    w.comment = p.comment.as_deref().map(Box::from);
+    w
+}
+
+/// What a value to be written stands for.
+enum Entry {
+    One(WirePacket),
+    Pair(Box<(WirePacket, WirePacket)>),
+}
+
+/// Walks `v` (a packet and its implicit set, a list, a packet list, `(ans,
+/// unans)`...) and hands each entry to `f`.
+fn entries(interp: &mut Interp, v: &Value, f: &mut dyn FnMut(Entry) -> R<()>) -> R<()> {
+    match v {
+        Value::Packet(p) => {
+            for pk in p.snapshot().iter_set() {
+                f(Entry::One(wire_of(&pk)))?;
+            }
+            Ok(())
+        }
+        Value::PacketList(l) => {
+            for it in l.items() {
+                match it {
+                    Item::Wire(w) => f(Entry::One(w))?,
+                    Item::Pair(p) => f(Entry::Pair(p))?,
+                    Item::Val(v) => entries(interp, &v, f)?,
+                }
+            }
+            Ok(())
+        }
+        // a (sent, received) pair from iterating `ans`
+        Value::Tuple(t) if t.len() == 2 && t.iter().all(|x| matches!(x, Value::Packet(_))) => {
+            let (Value::Packet(q), Value::Packet(r)) = (&t[0], &t[1]) else {
+                return Ok(());
+            };
+            f(Entry::Pair(Box::new((
+                wire_of(&q.snapshot()),
+                wire_of(&r.snapshot()),
+            ))))
+        }
+        Value::Bytes(b) => f(Entry::One(WirePacket::new(
+            crate::layers::raw(),
+            b,
+            Timestamp::now(),
+        ))),
+        Value::Str(_) | Value::Int(_) | Value::None | Value::Bool(_) | Value::Float(_) => {
+            Err(raise(
+                "TypeError",
+                format!("expected packets to write, got '{}'", v.type_name()),
+            ))
+        }
+        other => {
+            let items: Vec<Value> = interp.iterate(other)?.collect::<R<_>>()?;
+            for x in &items {
+                entries(interp, x, f)?;
+            }
+            Ok(())
+        }
+    }
+}
+
+/// Writes entries to `w`; pairs become probe then answer, the answer's
+/// comment naming its probe and the round-trip time.
+fn write_entries(w: &mut Writer, list: Vec<Entry>) -> R<u64> {
+    let has_pairs = list.iter().any(|e| matches!(e, Entry::Pair(_)));
+    if !has_pairs {
+        for e in &list {
+            if let Entry::One(p) = e {
+                w.write_wire(p).map_err(capture_error)?;
+            }
+        }
+        return Ok(list.len() as u64);
+    }
+    // lay every packet out on the time line; answers refer back to probes
+    struct Slot<'a> {
+        wire: &'a WirePacket,
+        answers: Option<usize>,
+    }
+    let mut slots: Vec<Slot> = Vec::new();
+    for e in &list {
+        match e {
+            Entry::One(p) => slots.push(Slot {
+                wire: p,
+                answers: None,
+            }),
+            Entry::Pair(pair) => {
+                slots.push(Slot {
+                    wire: &pair.0,
+                    answers: None,
+                });
+                let probe = slots.len() - 1;
+                slots.push(Slot {
+                    wire: &pair.1,
+                    answers: Some(probe),
+                });
+            }
+        }
+    }
+    let mut order: Vec<usize> = (0..slots.len()).collect();
+    order.sort_by_key(|&i| slots[i].wire.time);
+    let mut number = vec![0u64; slots.len()];
+    let first = w.count() + 1;
+    for (pos, &i) in order.iter().enumerate() {
+        number[i] = first + pos as u64;
+    }
+    for &i in &order {
+        let s = &slots[i];
+        let comment = s.answers.map(|q| {
+            let probe = slots[q].wire;
+            let rtt = s.wire.time.since(&probe.time) * 1000.0;
+            format!("answer to #{}, rtt {rtt:.3} ms", number[q])
+        });
+        let mut frame = Frame::of_wire(s.wire);
+        if comment.is_some() {
+            frame.comment = comment.as_deref();
+        }
+        w.write(&frame).map_err(capture_error)?;
+    }
+    Ok(slots.len() as u64)
+}
+
+fn report_warnings(w: &mut Writer) {
+    for m in w.take_warnings() {
+        warn(&m);
+    }
+}
+
+fn wrpcap_with(interp: &mut Interp, mut a: Args, format: Option<Format>, func: &str) -> R {
+    let path = a.req(0, "filename", func)?;
+    let path = path.text("filename")?.to_string();
+    let pkts = a.req(1, "pkt", func)?;
+    let opts = write_options(&mut a, format)?;
+    a.done(
+        func,
+        2,
+        &["append", "sync", "nano", "linktype", "format", "gz"],
+    )?;
+    let mut list = Vec::new();
+    entries(interp, &pkts, &mut |e| {
+        list.push(e);
+        Ok(())
+    })?;
+    let mut w = Writer::create(&path, &opts).map_err(capture_error)?;
+    let r = write_entries(&mut w, list);
+    report_warnings(&mut w);
+    if let Err(e) = r {
+        // a list written in one call either lands whole or not at all
+        // (appending keeps what the file held before)
+        drop(w);
+        if !opts.append {
+            let _ = std::fs::remove_file(&path);
+        }
+        return Err(e);
+    }
+    w.close().map_err(capture_error)?;
+    Ok(Value::None)
+}
+
+fn c_wrpcap(interp: &mut Interp, a: Args) -> R {
+    wrpcap_with(interp, a, None, "wrpcap")
+}
+
+fn c_wrpcapng(interp: &mut Interp, a: Args) -> R {
+    wrpcap_with(interp, a, Some(Format::PcapNg), "wrpcapng")
+}
+
+fn file_name(path: &str) -> String {
+    std::path::Path::new(path)
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_else(|| path.to_string())
+}
+
+fn count_arg(a: &mut Args) -> R<Option<u64>> {
+    match a.get(1, "count") {
+        None | Some(Value::None) => Ok(None),
+        Some(v) => {
+            let n = v.int("count")?;
+            Ok(u64::try_from(n).ok())
+        }
+    }
+}
+
+/// Reads up to `limit` packets; damage ends the list with a warning (the
+/// packets before it are kept, as captures cut short are common).
+fn read_list(r: &mut Reader, limit: Option<u64>) -> Vec<Item> {
+    let mut items = Vec::new();
+    while limit.is_none_or(|n| (items.len() as u64) < n) {
+        match r.next_wire() {
+            Some(Ok(w)) => items.push(Item::Wire(w)),
+            Some(Err(e)) => {
+                warn(&e.message);
+                break;
+            }
+            None => break,
+        }
+    }
+    items
+}
+
+fn c_rdpcap(_interp: &mut Interp, mut a: Args) -> R {
+    let path = a.req(0, "filename", "rdpcap")?;
+    let path = path.text("filename")?.to_string();
+    let count = count_arg(&mut a)?;
+    a.done("rdpcap", 2, &["count"])?;
+    let mut r = Reader::open(&path).map_err(capture_error)?;
+    let items = read_list(&mut r, count);
+    Ok(Value::PacketList(PacketList::from_items(
+        &file_name(&path),
+        items,
+    )))
+}
+
+/// `PcapReader(filename)`: packets on demand.
+struct PcapReaderObj {
+    path: String,
+    reader: Rc<RefCell<Option<Reader>>>,
+}
+
+impl PcapReaderObj {
+    fn next_packet(reader: &RefCell<Option<Reader>>) -> Option<Value> {
+        let mut guard = reader.borrow_mut();
+        let r = guard.as_mut()?;
+        match r.next_wire() {
+            Some(Ok(w)) => Some(Value::packet(w.packet())),
+            Some(Err(e)) => {
+                warn(&e.message);
+                None
+            }
+            None => None,
+        }
+    }
+}
+
+fn c_reader(_interp: &mut Interp, mut a: Args) -> R {
+    let path = a.req(0, "filename", "PcapReader")?;
+    let path = path.text("filename")?.to_string();
+    a.done("PcapReader", 1, &[])?;
+    let r = Reader::open(&path).map_err(capture_error)?;
+    Ok(Value::Native(Rc::new(PcapReaderObj {
+        path,
+        reader: Rc::new(RefCell::new(Some(r))),
+    })))
+}
+
+impl Native for PcapReaderObj {
+    fn type_name(&self) -> &str {
+        "PcapReader"
+    }
+    fn repr(&self) -> String {
+        format!("<PcapReader '{}'>", self.path)
+    }
+    fn attrs(&self) -> Vec<String> {
+        [
+            "read_packet",
+            "read_all",
+            "close",
+            "linktype",
+            "filename",
+            "__enter__",
+            "__exit__",
+            "__next__",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect()
+    }
+    fn get_attr(&self, _i: &mut Interp, name: &str) -> Option<R> {
+        match name {
+            "filename" => Some(Ok(Value::str(self.path.as_str()))),
+            "linktype" => Some(Ok(self
+                .reader
+                .borrow()
+                .as_ref()
+                .and_then(|r| r.linktype())
+                .map(|l| Value::Int(i64::from(l)))
+                .unwrap_or(Value::None))),
+            _ => None,
+        }
+    }
+    fn call_method(&self, _i: &mut Interp, this: &Value, name: &str, mut a: Args) -> Option<R> {
+        Some(match name {
+            "read_packet" | "recv" => match Self::next_packet(&self.reader) {
+                Some(p) => Ok(p),
+                None => Err(raise("EOFError", "no more packets in the capture")),
+            },
+            "__next__" => match Self::next_packet(&self.reader) {
+                Some(p) => Ok(p),
+                None => Err(raise("StopIteration", "")),
+            },
+            "read_all" => {
+                let limit = match a.get(0, "count") {
+                    Some(Value::Int(n)) if n >= 0 => Some(n as u64),
+                    _ => None,
+                };
+                let mut guard = self.reader.borrow_mut();
+                let items = match guard.as_mut() {
+                    Some(r) => read_list(r, limit),
+                    None => Vec::new(),
+                };
+                Ok(Value::PacketList(PacketList::from_items(
+                    &file_name(&self.path),
+                    items,
+                )))
+            }
+            "close" | "__exit__" => {
+                self.reader.borrow_mut().take();
+                Ok(Value::None)
+            }
+            "__enter__" => Ok(this.clone()),
+            _ => return None,
+        })
+    }
+    fn iter(&self, _i: &mut Interp) -> Option<R<Box<dyn Iterator<Item = R>>>> {
+        let reader = self.reader.clone();
+        Some(Ok(Box::new(std::iter::from_fn(move || {
+            PcapReaderObj::next_packet(&reader).map(Ok)
+        }))))
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+}
+
+/// `PcapWriter(filename, ...)`: packets written as they come.
+struct PcapWriterObj {
+    path: String,
+    writer: RefCell<Option<Writer>>,
+}
+
+fn writer_with(mut a: Args, format: Option<Format>, func: &str) -> R {
+    let path = a.req(0, "filename", func)?;
+    let path = path.text("filename")?.to_string();
+    let opts = write_options(&mut a, format)?;
+    a.done(
+        func,
+        1,
+        &["append", "sync", "nano", "linktype", "format", "gz"],
+    )?;
+    let w = Writer::create(&path, &opts).map_err(capture_error)?;
+    Ok(Value::Native(Rc::new(PcapWriterObj {
+        path,
+        writer: RefCell::new(Some(w)),
+    })))
+}
+
+fn c_writer(_interp: &mut Interp, a: Args) -> R {
+    writer_with(a, None, "PcapWriter")
+}
+
+fn c_ngwriter(_interp: &mut Interp, a: Args) -> R {
+    writer_with(a, Some(Format::PcapNg), "PcapNgWriter")
+}
+
+impl Native for PcapWriterObj {
+    fn type_name(&self) -> &str {
+        "PcapWriter"
+    }
+    fn repr(&self) -> String {
+        format!("<PcapWriter '{}'>", self.path)
+    }
+    fn attrs(&self) -> Vec<String> {
+        [
+            "write",
+            "flush",
+            "close",
+            "filename",
+            "__enter__",
+            "__exit__",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect()
+    }
+    fn get_attr(&self, _i: &mut Interp, name: &str) -> Option<R> {
+        match name {
+            "filename" => Some(Ok(Value::str(self.path.as_str()))),
+            _ => None,
+        }
+    }
+    fn call_method(&self, interp: &mut Interp, this: &Value, name: &str, mut a: Args) -> Option<R> {
+        Some(match name {
+            "write" => {
+                let v = match a.req(0, "pkt", "write") {
+                    Ok(v) => v,
+                    Err(e) => return Some(Err(e)),
+                };
+                let mut list = Vec::new();
+                if let Err(e) = entries(interp, &v, &mut |e| {
+                    list.push(e);
+                    Ok(())
+                }) {
+                    return Some(Err(e));
+                }
+                let mut guard = self.writer.borrow_mut();
+                let Some(w) = guard.as_mut() else {
+                    return Some(Err(raise("ValueError", "write to a closed PcapWriter")));
+                };
+                let r = write_entries(w, list);
+                report_warnings(w);
+                r.map(|_| Value::None)
+            }
+            "flush" => match self.writer.borrow_mut().as_mut() {
+                Some(w) => w.flush().map(|_| Value::None).map_err(capture_error),
+                None => Ok(Value::None),
+            },
+            "close" | "__exit__" => match self.writer.borrow_mut().take() {
+                Some(mut w) => w.close().map(|_| Value::None).map_err(capture_error),
+                None => Ok(Value::None),
+            },
+            "__enter__" => Ok(this.clone()),
+            _ => return None,
+        })
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+}

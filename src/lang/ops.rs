@@ -114,7 +114,7 @@ pub fn binary(interp: &mut Interp, op: BinOp, a: &Value, b: &Value) -> R {
             let mut v = x.items();
             v.extend(y.items());
             Ok(Value::PacketList(super::value::PacketList::from_items(
-                x.name, v,
+                &x.name, v,
             )))
         }
         (BinOp::Mul, Str(_) | Bytes(_) | List(_) | Tuple(_), _) if b.as_int().is_some() => {
@@ -634,7 +634,7 @@ fn get_slice(o: &Value, s: &SliceVal) -> R {
         Value::PacketList(l) => {
             let items = l.items();
             Value::PacketList(super::value::PacketList::from_items(
-                l.name,
+                &l.name,
                 slice_indices(s, items.len())?
                     .into_iter()
                     .map(|i| items[i].clone())

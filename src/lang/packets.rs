@@ -780,7 +780,7 @@ pub fn list_method(interp: &mut Interp, l: &Rc<PacketList>, name: &str, mut a: A
                     kept.push(it);
                 }
             }
-            Ok(Value::PacketList(PacketList::new(l.name, kept)))
+            Ok(Value::PacketList(PacketList::new(&l.name, kept)))
         }
         "append" => {
             let v = a.req(0, "item", name)?;

@@ -133,7 +133,7 @@ impl PacketRef {
 /// Items may be kept as wire bytes and dissected when accessed, so sweeps
 /// of many thousands of answers stay small in memory.
 pub struct PacketList {
-    pub name: &'static str,
+    pub name: Rc<str>,
     items: RefCell<Vec<Item>>,
 }
 
@@ -160,12 +160,12 @@ impl Item {
 }
 
 impl PacketList {
-    pub fn new(name: &'static str, values: Vec<Value>) -> Rc<PacketList> {
+    pub fn new(name: &str, values: Vec<Value>) -> Rc<PacketList> {
         Self::from_items(name, values.into_iter().map(Item::Val).collect())
     }
-    pub fn from_items(name: &'static str, items: Vec<Item>) -> Rc<PacketList> {
+    pub fn from_items(name: &str, items: Vec<Item>) -> Rc<PacketList> {
         Rc::new(PacketList {
-            name,
+            name: Rc::from(name),
             items: RefCell::new(items),
         })
     }
@@ -468,7 +468,9 @@ impl Value {
                     .map(|l| l.def.class_name(l.quoted).to_string())
                     .unwrap_or_else(|| "NoPayload".into())
             }
-            Value::PacketList(l) => l.name.into(),
+            // lists read from files are named after them, as Scapy shows them
+            Value::PacketList(l) if l.name.contains('.') => "PacketList".into(),
+            Value::PacketList(l) => l.name.to_string(),
             Value::Iter(_) => "iterator".into(),
             Value::Flags(..) => "FlagValue".into(),
             Value::Native(n) => n.type_name().into(),

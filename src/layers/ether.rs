@@ -87,6 +87,7 @@ fn answers(reply: &Packet, ri: usize, req: &Packet, qi: usize, o: &MatchOpts) ->
 /// Ethernet II framing.
 pub static ETHER: LayerDef = LayerDef {
     doc: "Ethernet II frame header. Unset addresses are filled at send time.",
+    linktypes: &[1],
     summary: Some(summary),
     hashret: Some(hashret),
     answers: Some(answers),
@@ -94,3 +95,22 @@ pub static ETHER: LayerDef = LayerDef {
 };
 
 pub static DEFS: &[&LayerDef] = &[&ETHER];
+
+/// The layer an EtherType announces (the layers bound on top of Ether), for
+/// other framings that carry an EtherType (Linux cooked capture).
+pub fn layer_for_type(ty: u64) -> Option<&'static LayerDef> {
+    crate::layers::all().iter().copied().find(|d| {
+        d.binds
+            .iter()
+            .any(|b| b.lower == ETHER.name && b.fields == [("type", ty)])
+    })
+}
+
+/// The EtherType that announces `def`, if it sits on Ethernet.
+pub fn type_for_layer(def: &LayerDef) -> Option<u64> {
+    def.binds
+        .iter()
+        .find(|b| b.lower == ETHER.name)
+        .and_then(|b| b.fields.iter().find(|(n, _)| *n == "type"))
+        .map(|(_, v)| *v)
+}

@@ -194,6 +194,8 @@ pub static IP: LayerDef = LayerDef {
     quoted_names: Some(("IPerror", "IP in ICMP")),
     doc: "Internet Protocol version 4 (RFC 791). Lengths, IHL, checksum and proto are \
           computed when unset; explicit values are always honoured.",
+    // raw IPv4 captures: LINKTYPE_IPV4, and LINKTYPE_RAW as older tools write
+    linktypes: &[228, 101],
     binds: &[
         Bind {
             lower: "Ether",

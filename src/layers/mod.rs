@@ -6,8 +6,10 @@ pub mod arp;
 pub mod ether;
 pub mod icmp;
 pub mod ipv4;
+pub mod loopback;
 pub mod names;
 pub mod raw;
+pub mod sll;
 pub mod tcp;
 pub mod udp;
 
@@ -15,7 +17,7 @@ use crate::packet::decl::LayerDef;
 use std::sync::OnceLock;
 
 /// Every declaration file, in dissection-preference order.
-fn files() -> [&'static [&'static LayerDef]; 7] {
+fn files() -> [&'static [&'static LayerDef]; 9] {
     [
         ether::DEFS,
         arp::DEFS,
@@ -23,6 +25,8 @@ fn files() -> [&'static [&'static LayerDef]; 7] {
         icmp::DEFS,
         udp::DEFS,
         tcp::DEFS,
+        sll::DEFS,
+        loopback::DEFS,
         raw::DEFS,
     ]
 }
@@ -52,6 +56,14 @@ pub fn names() -> impl Iterator<Item = &'static str> {
     all()
         .iter()
         .flat_map(|d| std::iter::once(d.name).chain(d.quoted_names.map(|(q, _)| q)))
+}
+
+/// The layer that records of capture link type `linktype` start with.
+pub fn for_linktype(linktype: u32) -> Option<&'static LayerDef> {
+    all()
+        .iter()
+        .copied()
+        .find(|d| d.linktypes.contains(&linktype))
 }
 
 pub fn raw() -> &'static LayerDef {

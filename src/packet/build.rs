@@ -145,6 +145,11 @@ fn write_fields(layers: &[Layer], i: usize, out: &mut Vec<u8>, rng: &mut Option<
                         None => unset_int(layers, i, fi),
                     },
                 };
+                let v = if f.little_endian {
+                    super::decl::swap_bytes(v, width)
+                } else {
+                    v
+                };
                 bits.push(out, width, v);
             }
             Kind::Bytes(len) => {

@@ -104,6 +104,8 @@ pub struct Field {
     /// The field exists only when this returns true (ICMP `gw` only for redirects).
     pub when: Option<fn(&Layer) -> bool>,
     pub doc: &'static str,
+    /// Little-endian on the wire (byte-aligned `Bits` fields of 16..=64 bits).
+    pub little_endian: bool,
 }
 
 impl Field {
@@ -116,6 +118,7 @@ impl Field {
             show: Show::Dec,
             when: None,
             doc: "",
+            little_endian: false,
         }
     }
     pub const fn show(mut self, show: Show) -> Field {
@@ -128,6 +131,11 @@ impl Field {
     }
     pub const fn doc(mut self, doc: &'static str) -> Field {
         self.doc = doc;
+        self
+    }
+    /// Stored least significant byte first (BSD loopback's address family).
+    pub const fn le(mut self) -> Field {
+        self.little_endian = true;
         self
     }
     pub const fn hex(self) -> Field {
@@ -303,6 +311,9 @@ pub struct LayerDef {
     pub answers: Option<AnswersFn>,
     /// Options only: the option number this declaration decodes.
     pub option_code: Option<u8>,
+    /// Capture link types (tcpdump.org LINKTYPE_*) whose records start with
+    /// this layer; the first is the one written.
+    pub linktypes: &'static [u32],
 }
 
 impl std::fmt::Debug for LayerDef {
@@ -355,8 +366,17 @@ impl LayerDef {
             hashret: None,
             answers: None,
             option_code: None,
+            linktypes: &[],
         }
     }
+}
+
+/// Reverses the bytes of a `bits`-wide value (little-endian fields).
+pub fn swap_bytes(v: u64, bits: u32) -> u64 {
+    if bits == 0 || bits > 64 {
+        return v;
+    }
+    v.swap_bytes() >> (64 - bits)
 }
 
 /// Looks a value up in a name table.

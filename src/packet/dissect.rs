@@ -140,7 +140,11 @@ pub fn parse_layer(def: &'static LayerDef, data: &[u8], quoted: bool) -> Option<
                 match get_bits(data, bit, width) {
                     Some(v) => {
                         bit += width as usize;
-                        Value::Int(v)
+                        Value::Int(if f.little_endian {
+                            super::decl::swap_bytes(v, width)
+                        } else {
+                            v
+                        })
                     }
                     None => return stop_early(layer, fi, bit, quoted),
                 }

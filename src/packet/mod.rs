@@ -66,6 +66,8 @@ pub struct WirePacket {
     pub first: &'static LayerDef,
     pub bytes: Box<[u8]>,
     pub time: Timestamp,
+    /// A pcapng comment read with the packet.
+    pub comment: Option<Box<str>>,
 }
 
 impl WirePacket {
@@ -74,12 +76,14 @@ impl WirePacket {
             first,
             bytes: bytes.into(),
             time,
+            comment: None,
         }
     }
     /// The dissected packet, carrying its time.
     pub fn packet(&self) -> Packet {
         let mut p = dissect::dissect(self.first, &self.bytes);
         p.time = Some(self.time);
+        p.comment = self.comment.as_deref().map(str::to_string);
         p
     }
 }

@@ -48,7 +48,13 @@ pub fn repr(p: &Packet) -> String {
             if !l.present(fi) {
                 continue;
             }
-            let shown = l.is_set(fi) || p.overload(i, fi).is_some();
+            // Scapy leaves empty lists (no options) out
+            let empty = matches!(
+                l.get(fi),
+                Some(Value::Options(v)) if v.is_empty()
+            ) || matches!(l.get(fi), Some(Value::Tlvs(v)) if v.is_empty())
+                || matches!(l.get(fi), Some(Value::Addrs(v)) if v.is_empty());
+            let shown = !empty && (l.is_set(fi) || p.overload(i, fi).is_some());
             if shown {
                 let _ = write!(s, " {}={}", f.name.cyan(), field_repr(p, i, fi).magenta());
             }
@@ -91,6 +97,11 @@ fn default_repr(l: &Layer, f: &Field) -> String {
 pub fn value_repr(l: &Layer, f: &Field, v: &Value) -> String {
     match v {
         Value::Int(n) => int_repr(l, f, *n),
+        // fixed-size strings are zero-padded on the wire; Scapy shows them without the padding
+        Value::Bytes(b) if matches!(f.kind_for(l), Kind::Bytes(super::decl::Len::Fixed(_))) => {
+            let end = b.iter().rposition(|&x| x != 0).map_or(0, |i| i + 1);
+            bytes_repr(&b[..end])
+        }
         Value::Bytes(b) => bytes_repr(b),
         Value::Options(opts) => {
             let parts: Vec<String> = opts.iter().map(command_layer).collect();
