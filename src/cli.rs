@@ -2,7 +2,7 @@
 //! `sweep`, `respond`), kept out of `main.rs` so it holds no logic.
 
 use crate::net::{NetError, System};
-use crate::tools::{ping, respond, stdout_sink, sweep, traceroute};
+use crate::tools::{ping, read, respond, stdout_sink, sweep, traceroute};
 use clap::{Args, ValueEnum};
 use std::net::Ipv4Addr;
 
@@ -341,5 +341,61 @@ pub fn respond(a: RespondArgs) -> i32 {
     match respond::run(&System, &o, stdout_sink()) {
         Ok(_) => 0,
         Err(e) => fail(e),
+    }
+}
+
+#[derive(Args, Debug)]
+pub struct ReadArgs {
+    /// A pcap or pcapng file ('-' reads standard input)
+    pub file: String,
+    /// Stop after printing N packets
+    #[arg(short = 'c', long)]
+    pub count: Option<u64>,
+    /// Keep packets for which EXPR is true; EXPR is packsmith code over `p`,
+    /// e.g. 'ICMP in p and p[ICMP].type == 3', or a bare layer name: 'TCP'
+    #[arg(short = 'f', long, value_name = "EXPR")]
+    pub filter: Option<String>,
+    /// Show every field of each packet (Scapy's show())
+    #[arg(long, conflicts_with = "json")]
+    pub show: bool,
+    /// Hexdump each packet
+    #[arg(short = 'x', long, conflicts_with = "json")]
+    pub hex: bool,
+    /// One JSON object per packet (number, time, length, summary, layers and fields)
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `packsmith read`: 0 when the whole file was read, 1 when it could not be
+/// (the packets before the damage are printed first), 2 for a bad filter.
+pub fn read(a: ReadArgs) -> i32 {
+    let o = read::Options {
+        path: a.file,
+        count: a.count,
+        filter: a.filter,
+        show: a.show,
+        json: a.json,
+        hex: a.hex,
+    };
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
+    match read::run(&o, &mut out) {
+        Ok(_) => 0,
+        Err(read::Failure::Capture(e)) => {
+            use std::io::Write;
+            let _ = out.flush();
+            eprintln!("packsmith: {e}");
+            1
+        }
+        Err(read::Failure::Filter(e)) => {
+            use std::io::Write;
+            let _ = out.flush();
+            let color = colored::control::SHOULD_COLORIZE.should_colorize();
+            eprint!("{}", crate::lang::render_error(&e, color));
+            match e {
+                crate::lang::RunError::Syntax(_) => 2,
+                _ => 1,
+            }
+        }
     }
 }

@@ -13,6 +13,7 @@ Examples:
   packsmith -c 'for p in IP(dst=\"198.18.0.0/30\")/ICMP(): print(p.summary())'
   packsmith run probe.pks 198.18.0.1                run a saved probe script with arguments
   packsmith read capture.pcap --count 10            one summary line per packet
+  packsmith read capture.pcapng -f 'ICMP in p and p[ICMP].type == 3' --show
 
 Exit codes: 0 ok, 1 runtime error, 2 usage or syntax error, 77 missing privilege (CAP_NET_RAW).";
 
@@ -54,6 +55,8 @@ enum Command {
     Sweep(packsmith::cli::SweepArgs),
     /// Answer ICMP echo, timestamp, information and address-mask requests on an interface
     Respond(packsmith::cli::RespondArgs),
+    /// Print a pcap or pcapng file: one numbered summary line per packet
+    Read(packsmith::cli::ReadArgs),
 }
 
 fn main() -> ExitCode {
@@ -128,6 +131,7 @@ fn dispatch(cli: Cli, color: bool) -> i32 {
         (None, Some(Command::Traceroute(a))) => packsmith::cli::traceroute(a),
         (None, Some(Command::Sweep(a))) => packsmith::cli::sweep(a),
         (None, Some(Command::Respond(a))) => packsmith::cli::respond(a),
+        (None, Some(Command::Read(a))) => packsmith::cli::read(a),
         (None, None) => {
             if std::io::stdin().is_terminal() {
                 packsmith::repl::run(color)

@@ -513,3 +513,113 @@ impl Native for PcapWriterObj {
         self
     }
 }
+
+/// Packets of a capture file one at a time, for `sniff(offline=...)`; with a
+/// BPF filter the file goes through `tcpdump -r FILE -w - FILTER` first.
+/// Damage ends the stream with a warning, as in `rdpcap`.
+pub struct OfflineSource {
+    reader: Option<Reader>,
+    child: Option<std::process::Child>,
+}
+
+impl OfflineSource {
+    pub fn open(path: &str, bpf: Option<&str>) -> R<OfflineSource> {
+        let Some(filter) = bpf else {
+            let reader = Reader::open(path).map_err(capture_error)?;
+            return Ok(OfflineSource {
+                reader: Some(reader),
+                child: None,
+            });
+        };
+        if !std::path::Path::new(path).exists() {
+            return Err(raise(
+                "FileNotFoundError",
+                format!("{path}: No such file or directory"),
+            ));
+        }
+        let mut child = std::process::Command::new("tcpdump")
+            .args(["-r", path, "-w", "-", "--", filter])
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .map_err(|e| {
+                raise(
+                    "OSError",
+                    format!("a BPF filter needs tcpdump, which could not be run: {e} (use lfilter=lambda p: ... instead)"),
+                )
+            })?;
+        let Some(out) = child.stdout.take() else {
+            return Err(raise("OSError", "tcpdump: no output pipe"));
+        };
+        match Reader::new(Box::new(out), path) {
+            Ok(reader) => Ok(OfflineSource {
+                reader: Some(reader),
+                child: Some(child),
+            }),
+            Err(_) => {
+                // tcpdump wrote nothing: the filter or the file was refused
+                let mut msg = String::new();
+                if let Some(mut e) = child.stderr.take() {
+                    use std::io::Read;
+                    let _ = e.read_to_string(&mut msg);
+                }
+                let _ = child.wait();
+                let msg = msg
+                    .lines()
+                    .filter(|l| !l.starts_with("reading from file"))
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                Err(raise(
+                    "Scapy_Exception",
+                    format!("tcpdump could not filter {path} with {filter:?}: {msg}"),
+                ))
+            }
+        }
+    }
+}
+
+impl Iterator for OfflineSource {
+    type Item = WirePacket;
+    fn next(&mut self) -> Option<WirePacket> {
+        let r = self.reader.as_mut()?;
+        match r.next_wire() {
+            Some(Ok(w)) => Some(w),
+            Some(Err(e)) => {
+                warn(&e.message);
+                self.reader = None;
+                None
+            }
+            None => {
+                self.reader = None;
+                None
+            }
+        }
+    }
+}
+
+impl Drop for OfflineSource {
+    fn drop(&mut self) {
+        self.reader = None;
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
+/// The packets of a list value for `sniff(offline=[...])`.
+pub fn wires_of(interp: &mut Interp, v: &Value) -> R<Vec<WirePacket>> {
+    let mut out = Vec::new();
+    entries(interp, v, &mut |e| {
+        match e {
+            Entry::One(w) => out.push(w),
+            Entry::Pair(p) => {
+                out.push(p.0);
+                out.push(p.1);
+            }
+        }
+        Ok(())
+    })?;
+    Ok(out)
+}

@@ -15,6 +15,7 @@ pub mod completion;
 pub mod conf;
 pub mod error;
 pub mod files;
+pub mod filter;
 pub mod format;
 pub mod interp;
 pub mod lexer;

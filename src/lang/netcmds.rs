@@ -386,6 +386,7 @@ fn c_sniff(interp: &mut Interp, mut a: Args) -> R {
     let prn = a.kw("prn").filter(|v| !matches!(v, Value::None));
     let stop = a.kw("stop_filter").filter(|v| !matches!(v, Value::None));
     let store = a.kw("store").is_none_or(|v| v.truthy());
+    let offline = a.kw("offline").filter(|v| !matches!(v, Value::None));
     a.kw("promisc");
     a.done(
         "sniff",
@@ -399,6 +400,8 @@ fn c_sniff(interp: &mut Interp, mut a: Args) -> R {
             "prn",
             "stop_filter",
             "store",
+            "offline",
+            "promisc",
         ],
     )?;
     let opts = SniffOptions {
@@ -411,7 +414,26 @@ fn c_sniff(interp: &mut Interp, mut a: Args) -> R {
     let mut failure: Option<super::error::Flow> = None;
     let net = interp.net.clone();
     output::flush();
-    let r = net.sniff(&opts, &mut |w| {
+    // a capture file (or packets) instead of an interface
+    let offline: Option<Box<dyn Iterator<Item = crate::packet::WirePacket>>> = match &offline {
+        None => None,
+        Some(Value::Str(path)) => Some(Box::new(super::capcmds::OfflineSource::open(
+            path,
+            opts.filter.as_deref(),
+        )?)),
+        Some(other) => {
+            if opts.filter.is_some() {
+                return Err(raise(
+                    "ValueError",
+                    "a BPF filter= needs offline= to name a capture file; for packets use lfilter=lambda p: ...",
+                ));
+            }
+            Some(Box::new(
+                super::capcmds::wires_of(interp, other)?.into_iter(),
+            ))
+        }
+    };
+    let mut step = |w: crate::packet::WirePacket| {
         let v = Value::packet(w.packet());
         let step = (|| -> R<bool> {
             if let Some(f) = &predicate {
@@ -443,11 +465,29 @@ fn c_sniff(interp: &mut Interp, mut a: Args) -> R {
                 false
             }
         }
-    });
+    };
+    match offline {
+        // a capture file (or packets) instead of an interface
+        Some(wires) => {
+            let deadline = opts
+                .timeout
+                .map(|t| std::time::Instant::now() + std::time::Duration::from_secs_f64(t));
+            for w in wires {
+                if !step(w)
+                    || crate::sys::INTERRUPTED.load(std::sync::atomic::Ordering::Relaxed)
+                    || deadline.is_some_and(|d| std::time::Instant::now() >= d)
+                {
+                    break;
+                }
+            }
+        }
+        None => {
+            net.sniff(&opts, &mut step).map_err(net_error)?;
+        }
+    }
     if let Some(e) = failure {
         return Err(e);
     }
-    r.map_err(net_error)?;
     crate::sys::clear_interrupt();
     Ok(Value::PacketList(kept))
 }

@@ -3,6 +3,7 @@
 //! receives on its own; each prints through a `Sink`.
 
 pub mod ping;
+pub mod read;
 pub mod respond;
 pub mod sweep;
 pub mod traceroute;
@@ -20,6 +21,29 @@ pub fn stdout_sink() -> Sink {
         let _ = writeln!(out, "{line}");
         let _ = out.flush();
     })
+}
+
+/// `s` as a JSON string literal (quotes, backslashes and control characters
+/// escaped).
+pub fn json_string(s: &str) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// C's `%g`: six significant digits, trailing zeros removed.

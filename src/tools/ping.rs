@@ -305,7 +305,7 @@ fn describe(o: &Options, st: &mut Stats, probe: &WirePacket, reply: &WirePacket)
         };
         let text = error_text(ty, icmp.int(crate::layers::icmp::CODE), info);
         if o.json {
-            return Some(format!("{{\"type\":\"error\",\"from\":\"{from}\",\"icmp_seq\":{seq},\"icmp_type\":{ty},\"icmp_code\":{},\"message\":{}}}", icmp.int(crate::layers::icmp::CODE), json_str(&text)));
+            return Some(format!("{{\"type\":\"error\",\"from\":\"{from}\",\"icmp_seq\":{seq},\"icmp_type\":{ty},\"icmp_code\":{},\"message\":{}}}", icmp.int(crate::layers::icmp::CODE), super::json_string(&text)));
         }
         return Some(format!("From {from} icmp_seq={seq} {text}"));
     }
@@ -372,10 +372,6 @@ fn describe(o: &Options, st: &mut Stats, probe: &WirePacket, reply: &WirePacket)
         line.push_str(" (BAD CHECKSUM!)");
     }
     Some(line)
-}
-
-fn json_str(s: &str) -> String {
-    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
 }
 
 /// Runs ping; lines go to `sink` as they happen. Returns the statistics.
