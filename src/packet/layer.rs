@@ -241,6 +241,10 @@ impl Layer {
                 }
                 Ok(Value::Options(out))
             }
+            // one option on its own, as Scapy allows: IP(options=IPOption_RR())
+            (Kind::Options(..), Input::Packet(p)) => {
+                self.convert(i, Input::List(vec![Input::Packet(p)]))
+            }
             (Kind::Options(fam, _), Input::Bytes(b)) => {
                 Ok(Value::Options(super::dissect::options(fam, &b)))
             }
