@@ -239,7 +239,7 @@ fn summary(c: &SummaryCtx) -> String {
             let uf = &u.def.fields;
             format!(
                 "ICMP {} > {} {tc}",
-                int_repr(u, &uf[super::ipv4::SRC], u.int(super::ipv4::SRC)),
+                int_repr(u, &uf[super::ipv4::SRC], u.int_shown(super::ipv4::SRC)),
                 int_repr(u, &uf[super::ipv4::DST], u.int(super::ipv4::DST)),
             )
         }

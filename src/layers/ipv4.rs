@@ -126,7 +126,7 @@ fn summary(c: &SummaryCtx) -> String {
     let f = &l.def.fields;
     let mut s = format!(
         "{} > {} {}",
-        int_repr(l, &f[SRC], l.int(SRC)),
+        int_repr(l, &f[SRC], l.int_shown(SRC)),
         int_repr(l, &f[DST], l.int(DST)),
         int_repr(l, &f[PROTO], c.field_int(PROTO))
     );

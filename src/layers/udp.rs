@@ -49,7 +49,7 @@ fn summary(c: &SummaryCtx) -> String {
             let uf = &u.def.fields;
             format!(
                 "UDP {}:{sport} > {}:{dport}",
-                int_repr(u, &uf[super::ipv4::SRC], u.int(super::ipv4::SRC)),
+                int_repr(u, &uf[super::ipv4::SRC], u.int_shown(super::ipv4::SRC)),
                 int_repr(u, &uf[super::ipv4::DST], u.int(super::ipv4::DST)),
             )
         }

@@ -213,15 +213,8 @@ fn header_align(def: &super::decl::LayerDef) -> Option<usize> {
 fn unset_int(layers: &[Layer], i: usize, fi: usize) -> u64 {
     let f = &layers[i].def.fields[fi];
     match f.default {
-        Default::Auto if matches!(f.kind, Kind::Ipv4) && f.name == "src" => {
-            // a source address: what the kernel would pick towards dst
-            let dst = layers[i]
-                .def
-                .field_index("dst")
-                .map(|d| layers[i].int(d) as u32)
-                .unwrap_or(0);
-            resolve_source(dst).map(u64::from).unwrap_or(0)
-        }
+        // a source address: what the kernel would pick towards dst
+        Default::Auto if matches!(f.kind, Kind::Ipv4) => layers[i].auto_value(fi).unwrap_or(0),
         Default::Auto if matches!(f.kind, Kind::Mac) && f.name == "dst" => 0xffff_ffff_ffff,
         _ => default_int(f),
     }

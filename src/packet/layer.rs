@@ -122,6 +122,27 @@ impl Layer {
         }
     }
 
+    /// What an unset `Auto` field stands for before the packet is built,
+    /// where that is known from this layer alone: an IPv4 `src` is the
+    /// route's source address towards `dst` (Scapy shows it so), when a
+    /// route resolver is installed. `None` otherwise.
+    pub fn auto_value(&self, i: usize) -> Option<u64> {
+        let f = &self.def.fields[i];
+        if self.is_set(i) || !matches!(f.default, Default::Auto) {
+            return None;
+        }
+        if matches!(f.kind, Kind::Ipv4) && f.name == "src" {
+            let dst = self.def.field_index("dst").map(|d| self.int(d) as u32)?;
+            return super::build::resolve_source(dst).map(u64::from);
+        }
+        None
+    }
+
+    /// `int(i)`, with an unset `Auto` field read as `auto_value` (for display).
+    pub fn int_shown(&self, i: usize) -> u64 {
+        self.auto_value(i).unwrap_or_else(|| self.int(i))
+    }
+
     /// Field index by name, with a did-you-mean error.
     pub fn field_index(&self, name: &str) -> Result<usize, Error> {
         self.def
@@ -336,7 +357,10 @@ impl Layer {
         match self.get(i) {
             None => match (overload, field.default) {
                 (Some(v), _) => int_output(field, kind, v),
-                (None, Default::Auto) => Output::None,
+                (None, Default::Auto) => match self.auto_value(i) {
+                    Some(v) => int_output(field, kind, v),
+                    None => Output::None,
+                },
                 (None, Default::Bytes(b)) => Output::Bytes(b.to_vec()),
                 (None, Default::Empty) => Output::List(vec![]),
                 (None, _) => int_output(field, kind, default_int(field)),

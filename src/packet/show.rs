@@ -74,7 +74,7 @@ pub fn field_repr(p: &Packet, li: usize, fi: usize) -> String {
     let f = &l.def.fields[fi];
     match l.get(fi) {
         Some(v) => value_repr(l, f, v),
-        None => match p.overload(li, fi) {
+        None => match p.overload(li, fi).or_else(|| l.auto_value(fi)) {
             Some(v) => int_repr(l, f, v),
             None => default_repr(l, f),
         },
