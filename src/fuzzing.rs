@@ -33,3 +33,40 @@ pub fn parse_everything(src: &str) {
     let _ = crate::lang::lexer::tokenize(src, 0);
     let _ = crate::lang::parser::parse_program(src, 0);
 }
+
+/// Reads `data` as a capture file: every record, dissected and summarised.
+/// Any error is fine (it must name a byte offset inside the input); a panic,
+/// an offset past the end, or endless records are bugs.
+pub fn read_capture_everything(data: &[u8]) {
+    let src: Box<dyn std::io::Read> = Box::new(std::io::Cursor::new(data.to_vec()));
+    let mut r = match crate::capture::Reader::new(src, "fuzz.pcap") {
+        Ok(r) => r,
+        Err(e) => {
+            assert!(e.offset.is_none_or(|o| o <= data.len() as u64), "{e}");
+            return;
+        }
+    };
+    let mut n = 0usize;
+    while let Some(rec) = r.next_wire() {
+        match rec {
+            Ok(w) => {
+                n += 1;
+                // each record costs at least 12 bytes of header in any format
+                assert!(
+                    n <= data.len() / 12 + 1,
+                    "more records than the input can hold"
+                );
+                let p = w.packet();
+                let _ = show::summary(&p);
+                let _ = show::repr(&p);
+            }
+            Err(e) => {
+                assert!(
+                    e.offset.is_none_or(|o| o <= data.len() as u64),
+                    "error offset past the end: {e}"
+                );
+                break;
+            }
+        }
+    }
+}
