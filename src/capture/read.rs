@@ -98,10 +98,15 @@ impl Input {
             self.end -= self.start;
             self.start = 0;
         }
-        if self.buf.len() < want {
-            self.buf.resize(want.next_power_of_two(), 0);
-        }
         while self.end < want {
+            // grow as the bytes arrive, so a record header that lies about
+            // its length costs no more memory than the file really has
+            if self.end == self.buf.len() {
+                let grow = (self.buf.len() * 2)
+                    .min(want.next_power_of_two())
+                    .max(self.end + 1);
+                self.buf.resize(grow, 0);
+            }
             match self.src.read(&mut self.buf[self.end..]) {
                 Ok(0) => {
                     self.eof = true;

@@ -74,7 +74,7 @@ enum Sink {
 
 /// A streaming pcap/pcapng writer.
 pub struct Writer {
-    name: String,
+    name: std::sync::Arc<str>,
     sink: Sink,
     format: Format,
     nano: bool,
@@ -181,7 +181,7 @@ impl Writer {
             }
         };
         let mut w = Writer {
-            name: name.to_string(),
+            name: name.into(),
             sink,
             format,
             nano: opts.nano,
@@ -251,7 +251,7 @@ impl Writer {
                 let pw = PcapWriter::with_header(skip, pcap_header(lt, nano, endianness))
                     .map_err(|e| write_err(path, e))?;
                 Writer {
-                    name: path.to_string(),
+                    name: path.into(),
                     sink: Sink::Pcap(pw),
                     format,
                     nano,
