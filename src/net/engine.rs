@@ -65,7 +65,7 @@ pub fn exchange(
             .name("packsmith-rx".into())
             .spawn(move || {
                 while !stop.load(Ordering::Relaxed) {
-                    let (bytes, time) = match rx.recv(Duration::from_millis(10)) {
+                    let (bytes, time) = match rx.recv(Duration::from_millis(2)) {
                         Ok(Some(x)) => x,
                         Ok(None) => continue,
                         Err(e) => {

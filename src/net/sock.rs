@@ -193,7 +193,7 @@ fn config(fd: libc::c_int, layer2: bool) -> pnet::datalink::Config {
     pnet::datalink::Config {
         write_buffer_size: 65536,
         read_buffer_size: 65536,
-        read_timeout: Some(Duration::from_millis(10)),
+        read_timeout: Some(Duration::from_millis(2)),
         write_timeout: None,
         channel_type: if layer2 {
             pnet::datalink::ChannelType::Layer2
