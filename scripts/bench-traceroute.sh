@@ -34,7 +34,7 @@ echo "| traceroute -I -n $TARGET_ADDR | wall time (best of 5) | hops |"
 echo "|---|---|---|"
 echo "| packsmith traceroute -I | ${ps_ms} ms | ${ps_hops} |"
 echo "| traceroute(8) -I | ${tr_ms} ms | ${tr_hops} |"
-python3 -c "import sys; a,b=float(sys.argv[1]),float(sys.argv[2]); print(f'\nratio: packsmith {b/a:.1f}x faster')" "$ps_ms" "$tr_ms"
+python3 -c "import sys; a,b=float(sys.argv[1]),float(sys.argv[2]); print(f'\npacksmith time / traceroute(8) time: {a/b:.1f}')" "$ps_ms" "$tr_ms"
 echo
 echo "packsmith:"; echo "$ps_out" | tail -n +2
 echo "traceroute(8):"; echo "$tr_out" | tail -n +2
