@@ -110,4 +110,26 @@ if cli:
 for name, p, sc, t in rows:
     print(f"| {name} | {rate(p)} | {rate(sc) if sc else ''} | {rate(t) if t else ''} | {ratio(p, sc)} | {ratio(p, t)} |")
 PY
+# constant memory: peak RSS while streaming the whole file, which grows with
+# nothing but the file; rdpcap keeps its list, so it is the contrast
+cat > "$work/stream.pks" <<'PKS'
+import sys
+w = PcapWriter(sys.argv[2])
+n = 0
+for p in PcapReader(sys.argv[1]):
+    w.write(p)
+    n += 1
+w.close()
+print(n)
+PKS
+peak_mb() { /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1 | awk '{printf "%.0f", $1 / 1024}'; }
+if [ -x /usr/bin/time ]; then
+  echo
+  echo "| peak RSS over ${packets} packets | MB |"
+  echo "|---|---|"
+  echo "| \`packsmith read FILE\` | $(peak_mb target/release/packsmith read "$file") |"
+  echo "| PcapReader → PcapWriter script (copies the file) | $(peak_mb target/release/packsmith run "$work/stream.pks" "$file" "$work/copy.pcap") |"
+  echo "| \`rdpcap(FILE)\` (keeps the list, for contrast) | $(peak_mb target/release/packsmith -c "print(len(rdpcap('$file')))") |"
+fi
+
 for n in "${notes[@]}"; do echo; echo "$n"; done
