@@ -29,7 +29,7 @@ commands! {
     "srp" => c_srp: "srp(frames, timeout=None, iface=None, ...): send at layer 2 and match answers; returns (answered, unanswered)",
     "srp1" => c_srp1: "srp1(frames, timeout=None, ...): like srp, returns the first answer (or None)",
     "srloop" => c_srloop: "srloop(pkts, inter=1, count=None, timeout=...): sr() again and again, printing each round",
-    "sniff" => c_sniff: "sniff(count=0, timeout=None, iface=None, filter=None, lfilter=None, prn=None, stop_filter=None, store=True): capture frames",
+    "sniff" => c_sniff: "sniff(count=0, timeout=None, iface=None, filter=None, lfilter=None, prn=None, stop_filter=None, store=True, offline=None): capture frames from an interface, or read them from a capture file or a packet list (offline=); filter is BPF text (offline: through tcpdump) or a predicate",
 }
 
 /// Maps an engine error to a Python exception (missing privilege exits 77).
