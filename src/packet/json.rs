@@ -6,7 +6,9 @@ use super::value::Value;
 use super::Packet;
 use std::fmt::Write;
 
-fn escape(s: &str) -> String {
+/// `s` as a JSON string literal (quotes, backslashes and control characters
+/// escaped).
+pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
     for c in s.chars() {

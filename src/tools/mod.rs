@@ -23,29 +23,6 @@ pub fn stdout_sink() -> Sink {
     })
 }
 
-/// `s` as a JSON string literal (quotes, backslashes and control characters
-/// escaped).
-pub fn json_string(s: &str) -> String {
-    use std::fmt::Write as _;
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
 /// C's `%g`: six significant digits, trailing zeros removed.
 pub fn fmt_g(v: f64) -> String {
     if v == 0.0 {

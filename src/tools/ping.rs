@@ -305,7 +305,7 @@ fn describe(o: &Options, st: &mut Stats, probe: &WirePacket, reply: &WirePacket)
         };
         let text = error_text(ty, icmp.int(crate::layers::icmp::CODE), info);
         if o.json {
-            return Some(format!("{{\"type\":\"error\",\"from\":\"{from}\",\"icmp_seq\":{seq},\"icmp_type\":{ty},\"icmp_code\":{},\"message\":{}}}", icmp.int(crate::layers::icmp::CODE), super::json_string(&text)));
+            return Some(format!("{{\"type\":\"error\",\"from\":\"{from}\",\"icmp_seq\":{seq},\"icmp_type\":{ty},\"icmp_code\":{},\"message\":{}}}", icmp.int(crate::layers::icmp::CODE), crate::packet::json::escape(&text)));
         }
         return Some(format!("From {from} icmp_seq={seq} {text}"));
     }

@@ -6,6 +6,7 @@
 use crate::capture::{self, Reader};
 use crate::lang::filter::PacketFilter;
 use crate::lang::RunError;
+use crate::packet::json::escape;
 use crate::packet::{show, Packet, Timestamp};
 use std::io::Write;
 
@@ -138,7 +139,7 @@ fn json_line(
     let _ = write!(
         line,
         ",\"summary\":{},\"layers\":[",
-        super::json_string(&show::summary(p))
+        escape(&show::summary(p))
     );
     for (li, l) in p.layers.iter().enumerate() {
         if li > 0 {
@@ -147,7 +148,7 @@ fn json_line(
         let _ = write!(
             line,
             "{{\"layer\":{},\"fields\":{{",
-            super::json_string(l.def.display_name(l.quoted))
+            escape(l.def.display_name(l.quoted))
         );
         let mut sep = "";
         for (fi, f) in l.def.fields.iter().enumerate() {
@@ -165,16 +166,16 @@ fn json_line(
             };
             let value = match number {
                 Some(n) => n.to_string(),
-                None => super::json_string(&text),
+                None => escape(&text),
             };
-            let _ = write!(line, "{sep}{}:{value}", super::json_string(f.name));
+            let _ = write!(line, "{sep}{}:{value}", escape(f.name));
             sep = ",";
         }
         line.push_str("}}");
     }
     line.push(']');
     if let Some(c) = &p.comment {
-        let _ = write!(line, ",\"comment\":{}", super::json_string(c));
+        let _ = write!(line, ",\"comment\":{}", escape(c));
     }
     line.push_str("}\n");
 }
