@@ -93,85 +93,7 @@ w.close()
 print(len(eth), len(pkts))
 "#;
 
-/// packsmith's own view of a file, in tshark's `-T fields` layout:
-/// frame number, icmp.type, icmp.code (outer then quoted), icmp.mtu.
-const OWN_FIELDS: &str = r#"import sys
-for i, p in enumerate(rdpcap(sys.argv[1])):
-    t = []
-    c = []
-    m = ""
-    for L in (ICMP, ICMPerror):
-        if L in p:
-            t.append(str(p[L].type))
-            c.append(str(p[L].code))
-    if ICMP in p and p[ICMP].type == 3 and p[ICMP].code == 4:
-        m = str(p[ICMP].nexthopmtu)
-    print("\t".join([str(i + 1), ",".join(t), ",".join(c), m]))
-"#;
-
-/// Expert severities in Wireshark: chat 0x200000, note 0x400000, warn
-/// 0x600000, error 0x800000.
-const PI_WARN: u64 = 0x0060_0000;
-
-/// Checks tshark reads `file` cleanly and agrees with packsmith's dissection.
-/// Returns false (after printing why) when tshark is not installed.
-fn tshark_agrees(dir: &Path, file: &Path) -> bool {
-    if !have("tshark") {
-        eprintln!("skipped the tshark comparison: tshark is not installed (.ci/run installs it)");
-        return false;
-    }
-    let o = Command::new("tshark")
-        .args(["-r", &s(file), "-T", "fields", "-E", "separator=/t"])
-        .args(["-e", "frame.number", "-e", "icmp.type", "-e", "icmp.code"])
-        .args([
-            "-e",
-            "icmp.mtu",
-            "-e",
-            "_ws.malformed",
-            "-e",
-            "_ws.expert.severity",
-        ])
-        .args(["-e", "_ws.expert.message"])
-        .output()
-        .expect("run tshark");
-    assert!(
-        o.status.success(),
-        "tshark could not read {}: {}",
-        s(file),
-        err(&o)
-    );
-    let theirs = out(&o);
-    let mut theirs_fields = String::new();
-    for line in theirs.lines() {
-        let f: Vec<&str> = line.split('\t').collect();
-        assert!(f.len() >= 6, "odd tshark line {line:?}");
-        assert!(
-            f[4].is_empty(),
-            "tshark: {} frame {} malformed: {line}",
-            s(file),
-            f[0]
-        );
-        for sev in f[5].split(',').filter(|x| !x.is_empty()) {
-            let v: u64 = sev.parse().expect("severity is a number");
-            assert!(
-                v < PI_WARN,
-                "tshark: {} frame {} expert severity {v:#x}: {line}",
-                s(file),
-                f[0]
-            );
-        }
-        theirs_fields.push_str(&f[..4].join("\t"));
-        theirs_fields.push('\n');
-    }
-    let ours = script(dir, "own.pks", OWN_FIELDS, &[&s(file)]);
-    assert_eq!(
-        ours,
-        theirs_fields,
-        "packsmith and tshark disagree on {}",
-        s(file)
-    );
-    true
-}
+use common::tshark_agrees;
 
 #[test]
 fn tshark_reads_every_file_we_write_and_agrees() {
@@ -200,7 +122,7 @@ fn tshark_reads_every_file_we_write_and_agrees() {
             },
             "{name}"
         );
-        if !tshark_agrees(d, &f) {
+        if !tshark_agrees(&f) {
             return;
         }
     }
@@ -268,7 +190,7 @@ print("ok")
 "#;
     assert_eq!(script(d, "rt.pks", text, &[&s(d)]), "ok\n");
     for n in ["a.pcap", "b.pcap", "c.pcapng", "d.pcapng"] {
-        if !tshark_agrees(d, &d.join(n)) {
+        if !tshark_agrees(&d.join(n)) {
             return;
         }
     }
@@ -380,7 +302,7 @@ fn files_written_by_tshark_tools_and_tcpdump_read_back() {
                     line.contains(want) && line.contains("echo-request"),
                     "link type {lt}: {line}"
                 );
-                tshark_agrees(d, &f);
+                tshark_agrees(&f);
             }
         }
         checked += 1;
@@ -500,7 +422,7 @@ fn mixed_first_layers_need_pcapng_and_append_adds() {
         let o = ps(&["read", &f]);
         assert!(o.status.success(), "{}", err(&o));
         assert_eq!(out(&o).lines().count(), 12, "{name}");
-        tshark_agrees(d, &d.join(name));
+        tshark_agrees(&d.join(name));
     }
     // appending to a damaged file is refused rather than burying the damage
     let bad = d.join("bad.pcap");
@@ -753,7 +675,7 @@ fn sr_results_keep_their_times_and_pairs() {
             assert_eq!(v.len(), 3, "{line}");
             assert!(v[2].starts_with(&format!("answer to #{},", v[1])), "{line}");
         }
-        tshark_agrees(dir.path(), Path::new(&f));
-        tshark_agrees(dir.path(), Path::new(&g));
+        tshark_agrees(Path::new(&f));
+        tshark_agrees(Path::new(&g));
     }
 }

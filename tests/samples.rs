@@ -5,6 +5,9 @@
 //! packet and no expert warning. As root, the scripts themselves run again in
 //! a fresh lab and must write captures with the same answers.
 
+mod common;
+
+use common::{bin, lab_unavailable, packsmith_icmp_rows, root, tshark_agrees};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -68,14 +71,6 @@ const CASES: &[Case] = &[
     },
 ];
 
-fn root() -> &'static str {
-    env!("CARGO_MANIFEST_DIR")
-}
-
-fn bin() -> &'static str {
-    env!("CARGO_BIN_EXE_packsmith")
-}
-
 fn case(name: &str) -> &'static Case {
     CASES
         .iter()
@@ -85,7 +80,7 @@ fn case(name: &str) -> &'static Case {
 
 /// `samples/icmp-*.<ext>` names (without the extension), sorted.
 fn sample_names(ext: &str) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(Path::new(root()).join("samples"))
+    let mut names: Vec<String> = std::fs::read_dir(Path::new(&root()).join("samples"))
         .expect("samples/")
         .filter_map(|e| e.ok())
         .filter_map(|e| {
@@ -98,42 +93,8 @@ fn sample_names(ext: &str) -> Vec<String> {
     names
 }
 
-/// One packet as tshark's `-T fields -e frame.number -e icmp.type -e
-/// icmp.code -e icmp.mtu` prints it: ICMP types and codes outer first, then
-/// the quoted ICMP header of an error, comma-separated.
+/// One packet as `common::packsmith_icmp_rows` prints it.
 type Row = String;
-
-/// packsmith's own dissection of `path`, in the same row format.
-fn packsmith_rows(path: &Path) -> Vec<Row> {
-    let program = r#"import sys
-for i, p in enumerate(rdpcap(sys.argv[1])):
-    types, codes, mtu = [], [], ""
-    for layer in (ICMP, ICMPerror):
-        if layer in p:
-            types.append(str(p[layer].type))
-            codes.append(str(p[layer].code))
-    if ICMP in p and p[ICMP].type == 3 and p[ICMP].code == 4:
-        mtu = str(p[ICMP].nexthopmtu)
-    print("%d\t%s\t%s\t%s" % (i + 1, ",".join(types), ",".join(codes), mtu))
-"#;
-    let out = Command::new(bin())
-        .arg("-c")
-        .arg(program)
-        .arg(path)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run packsmith -c");
-    assert!(
-        out.status.success(),
-        "packsmith could not read {}:\n{}",
-        path.display(),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(String::from)
-        .collect()
-}
 
 /// The outer ICMP (type, code) of every row that has one, and its MTU field.
 fn outer(rows: &[Row]) -> Vec<((u32, u32), String)> {
@@ -150,7 +111,7 @@ fn outer(rows: &[Row]) -> Vec<((u32, u32), String)> {
 /// Checks one capture against its case; returns a description of what it holds.
 fn check_capture(name: &str, path: &Path) -> String {
     let c = case(name);
-    let rows = packsmith_rows(path);
+    let rows = packsmith_icmp_rows(path);
     let pairs = outer(&rows);
     assert!(
         rows.len() >= 2 && rows.len() % 2 == 0,
@@ -176,16 +137,6 @@ fn check_capture(name: &str, path: &Path) -> String {
     rows.join(" | ")
 }
 
-fn tshark_available() -> bool {
-    Command::new("tshark")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
-
-/// Wireshark's expert severities (epan/proto.h): PI_WARN and PI_ERROR.
-const PI_WARN: u32 = 0x0060_0000;
-
 #[test]
 fn every_sample_has_its_script_and_expectation() {
     let pcaps = sample_names("pcap");
@@ -197,7 +148,7 @@ fn every_sample_has_its_script_and_expectation() {
     };
     assert_eq!(pcaps, want, "samples/icmp-*.pcap");
     assert_eq!(scripts, want, "samples/icmp-*.pks");
-    let make = std::fs::read_to_string(Path::new(root()).join("scripts/make-samples.sh"))
+    let make = std::fs::read_to_string(Path::new(&root()).join("scripts/make-samples.sh"))
         .expect("scripts/make-samples.sh");
     for n in &want {
         assert!(
@@ -210,7 +161,7 @@ fn every_sample_has_its_script_and_expectation() {
 #[test]
 fn packsmith_reads_the_expected_icmp_in_each_sample() {
     for name in sample_names("pcap") {
-        let path = Path::new(root()).join(format!("samples/{name}.pcap"));
+        let path = Path::new(&root()).join(format!("samples/{name}.pcap"));
         let got = check_capture(&name, &path);
         eprintln!("{name}: {got}");
     }
@@ -218,56 +169,11 @@ fn packsmith_reads_the_expected_icmp_in_each_sample() {
 
 #[test]
 fn tshark_dissects_each_sample_like_packsmith() {
-    if !tshark_available() {
-        eprintln!("skipped tshark_dissects_each_sample_like_packsmith: tshark is not installed");
-        return;
-    }
     for name in sample_names("pcap") {
-        let path = Path::new(root()).join(format!("samples/{name}.pcap"));
-        let out = Command::new("tshark")
-            .arg("-r")
-            .arg(&path)
-            .args(["-T", "fields", "-E", "separator=/t", "-E", "aggregator=,"])
-            .args(["-e", "frame.number", "-e", "icmp.type", "-e", "icmp.code"])
-            .args(["-e", "icmp.mtu", "-e", "_ws.malformed"])
-            .args(["-e", "_ws.expert.severity", "-e", "_ws.expert.message"])
-            .output()
-            .expect("run tshark");
-        assert!(
-            out.status.success(),
-            "tshark -r {}: {}",
-            path.display(),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let text = String::from_utf8_lossy(&out.stdout);
-        let mut theirs = Vec::new();
-        for line in text.lines() {
-            let f: Vec<&str> = line.split('\t').collect();
-            assert!(f.len() >= 6, "{name}: tshark line {line:?}");
-            assert_eq!(f[4], "", "{name}: tshark finds a malformed packet: {line}");
-            for sev in f[5].split(',').filter(|s| !s.is_empty()) {
-                let sev: u32 = sev.parse().expect("severity number");
-                assert!(
-                    sev < PI_WARN,
-                    "{name}: tshark expert warning or error: {line}"
-                );
-            }
-            theirs.push(f[..4].join("\t"));
+        let path = Path::new(&root()).join(format!("samples/{name}.pcap"));
+        if !tshark_agrees(&path) {
+            return;
         }
-        let ours = packsmith_rows(&path);
-        assert_eq!(
-            ours, theirs,
-            "{name}: packsmith (left) and tshark (right) type/code/mtu"
-        );
-    }
-}
-
-fn lab_unavailable() -> Option<String> {
-    let script = format!("{}/scripts/lab.sh", root());
-    match Command::new("bash").arg(&script).arg("check").output() {
-        Ok(o) if o.status.success() => None,
-        Ok(o) => Some(String::from_utf8_lossy(&o.stdout).trim().to_string()),
-        Err(e) => Some(format!("cannot run {script}: {e}")),
     }
 }
 

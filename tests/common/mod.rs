@@ -20,6 +20,16 @@ pub fn bin() -> String {
         .to_string()
 }
 
+/// Why this machine cannot run a lab (`lab.sh check`), or `None` if it can.
+pub fn lab_unavailable() -> Option<String> {
+    let script = format!("{}/scripts/lab.sh", root());
+    match Command::new("bash").arg(&script).arg("check").output() {
+        Ok(o) if o.status.success() => None,
+        Ok(o) => Some(String::from_utf8_lossy(&o.stdout).trim().to_string()),
+        Err(e) => Some(format!("cannot run {script}: {e}")),
+    }
+}
+
 pub struct Lab {
     pub id: String,
     pub vars: HashMap<String, String>,
@@ -28,22 +38,11 @@ pub struct Lab {
 impl Lab {
     /// Brings a lab up, or prints the reason and returns `None` (the caller skips).
     pub fn up(test: &str) -> Option<Lab> {
-        let script = format!("{}/scripts/lab.sh", root());
-        let check = Command::new("bash").arg(&script).arg("check").output();
-        match check {
-            Ok(o) if o.status.success() => {}
-            Ok(o) => {
-                eprintln!(
-                    "skipped {test}: {}",
-                    String::from_utf8_lossy(&o.stdout).trim()
-                );
-                return None;
-            }
-            Err(e) => {
-                eprintln!("skipped {test}: cannot run {script}: {e}");
-                return None;
-            }
+        if let Some(why) = lab_unavailable() {
+            eprintln!("skipped {test}: {why}");
+            return None;
         }
+        let script = format!("{}/scripts/lab.sh", root());
         let id = format!(
             "p{}x{}",
             std::process::id() % 100_000,
@@ -152,4 +151,101 @@ pub fn text(o: &Output) -> String {
         String::from_utf8_lossy(&o.stdout),
         String::from_utf8_lossy(&o.stderr)
     )
+}
+
+/// packsmith's own dissection of a capture in tshark's `-T fields -e
+/// frame.number -e icmp.type -e icmp.code -e icmp.mtu` layout: one row per
+/// packet, ICMP types and codes outer first then the quoted ICMP header of an
+/// error, comma-separated.
+pub fn packsmith_icmp_rows(path: &std::path::Path) -> Vec<String> {
+    const PROGRAM: &str = r#"import sys
+for i, p in enumerate(rdpcap(sys.argv[1])):
+    types, codes, mtu = [], [], ""
+    for layer in (ICMP, ICMPerror):
+        if layer in p:
+            types.append(str(p[layer].type))
+            codes.append(str(p[layer].code))
+    if ICMP in p and p[ICMP].type == 3 and p[ICMP].code == 4:
+        mtu = str(p[ICMP].nexthopmtu)
+    print("%d\t%s\t%s\t%s" % (i + 1, ",".join(types), ",".join(codes), mtu))
+"#;
+    let out = Command::new(bin())
+        .arg("-c")
+        .arg(PROGRAM)
+        .arg(path)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run packsmith -c");
+    assert!(
+        out.status.success(),
+        "packsmith could not read {}:\n{}",
+        path.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(String::from)
+        .collect()
+}
+
+/// Wireshark's expert severity PI_WARN (epan/proto.h): chat 0x200000, note
+/// 0x400000, warn 0x600000, error 0x800000.
+pub const PI_WARN: u64 = 0x0060_0000;
+
+pub fn tshark_available() -> bool {
+    Command::new("tshark")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+/// The oracle for every capture the suite writes: tshark reads `path` with no
+/// packet flagged malformed and no expert item at warning or above, and its
+/// ICMP type/code/MTU rows equal packsmith's own. Returns false (after
+/// printing why) when tshark is not installed.
+pub fn tshark_agrees(path: &std::path::Path) -> bool {
+    if !tshark_available() {
+        eprintln!("skipped the tshark comparison: tshark is not installed (.ci/run installs it)");
+        return false;
+    }
+    let out = Command::new("tshark")
+        .arg("-r")
+        .arg(path)
+        .args(["-T", "fields", "-E", "separator=/t", "-E", "aggregator=,"])
+        .args(["-e", "frame.number", "-e", "icmp.type", "-e", "icmp.code"])
+        .args(["-e", "icmp.mtu", "-e", "_ws.malformed"])
+        .args(["-e", "_ws.expert.severity", "-e", "_ws.expert.message"])
+        .output()
+        .expect("run tshark");
+    let name = path.display();
+    assert!(
+        out.status.success(),
+        "tshark could not read {name}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut theirs = Vec::new();
+    for line in String::from_utf8_lossy(&out.stdout).lines() {
+        let f: Vec<&str> = line.split('\t').collect();
+        assert!(f.len() >= 6, "{name}: odd tshark line {line:?}");
+        assert!(
+            f[4].is_empty(),
+            "tshark: {name} frame {} malformed: {line}",
+            f[0]
+        );
+        for sev in f[5].split(',').filter(|x| !x.is_empty()) {
+            let v: u64 = sev.parse().expect("severity is a number");
+            assert!(
+                v < PI_WARN,
+                "tshark: {name} frame {} expert severity {v:#x}: {line}",
+                f[0]
+            );
+        }
+        theirs.push(f[..4].join("\t"));
+    }
+    assert_eq!(
+        packsmith_icmp_rows(path),
+        theirs,
+        "{name}: packsmith (left) and tshark (right) type/code/mtu"
+    );
+    true
 }
