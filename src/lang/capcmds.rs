@@ -278,17 +278,25 @@ fn count_arg(a: &mut Args) -> R<Option<u64>> {
     }
 }
 
-/// Reads up to `limit` packets; damage ends the list with a warning (the
-/// packets before it are kept, as captures cut short are common).
+/// The next packet of `r`. Damage ends the stream with a warning (the
+/// packets before it are kept, as captures cut short are common); the reader
+/// returns nothing after an error, so the warning comes once.
+fn next_or_warn(r: &mut Reader) -> Option<WirePacket> {
+    match r.next_wire()? {
+        Ok(w) => Some(w),
+        Err(e) => {
+            warn(&e.message);
+            None
+        }
+    }
+}
+
+/// Reads up to `limit` packets.
 fn read_list(r: &mut Reader, limit: Option<u64>) -> Vec<Item> {
     let mut items = Vec::new();
     while limit.is_none_or(|n| (items.len() as u64) < n) {
-        match r.next_wire() {
-            Some(Ok(w)) => items.push(Item::Wire(w)),
-            Some(Err(e)) => {
-                warn(&e.message);
-                break;
-            }
+        match next_or_warn(r) {
+            Some(w) => items.push(Item::Wire(w)),
             None => break,
         }
     }
@@ -317,15 +325,7 @@ struct PcapReaderObj {
 impl PcapReaderObj {
     fn next_packet(reader: &RefCell<Option<Reader>>) -> Option<Value> {
         let mut guard = reader.borrow_mut();
-        let r = guard.as_mut()?;
-        match r.next_wire() {
-            Some(Ok(w)) => Some(Value::packet(w.packet())),
-            Some(Err(e)) => {
-                warn(&e.message);
-                None
-            }
-            None => None,
-        }
+        next_or_warn(guard.as_mut()?).map(|w| Value::packet(w.packet()))
     }
 }
 
@@ -518,7 +518,7 @@ impl Native for PcapWriterObj {
 /// BPF filter the file goes through `tcpdump -r FILE -w - FILTER` first.
 /// Damage ends the stream with a warning, as in `rdpcap`.
 pub struct OfflineSource {
-    reader: Option<Reader>,
+    reader: Reader,
     child: Option<std::process::Child>,
 }
 
@@ -527,7 +527,7 @@ impl OfflineSource {
         let Some(filter) = bpf else {
             let reader = Reader::open(path).map_err(capture_error)?;
             return Ok(OfflineSource {
-                reader: Some(reader),
+                reader,
                 child: None,
             });
         };
@@ -554,7 +554,7 @@ impl OfflineSource {
         };
         match Reader::new(Box::new(out), path) {
             Ok(reader) => Ok(OfflineSource {
-                reader: Some(reader),
+                reader,
                 child: Some(child),
             }),
             Err(_) => {
@@ -582,25 +582,12 @@ impl OfflineSource {
 impl Iterator for OfflineSource {
     type Item = WirePacket;
     fn next(&mut self) -> Option<WirePacket> {
-        let r = self.reader.as_mut()?;
-        match r.next_wire() {
-            Some(Ok(w)) => Some(w),
-            Some(Err(e)) => {
-                warn(&e.message);
-                self.reader = None;
-                None
-            }
-            None => {
-                self.reader = None;
-                None
-            }
-        }
+        next_or_warn(&mut self.reader)
     }
 }
 
 impl Drop for OfflineSource {
     fn drop(&mut self) {
-        self.reader = None;
         if let Some(mut c) = self.child.take() {
             let _ = c.kill();
             let _ = c.wait();
