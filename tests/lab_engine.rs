@@ -13,12 +13,12 @@ fn echo_timestamp_and_sets() {
     };
     let t = lab.var("TARGET_ADDR");
     let (out, err, code) = lab.code(&format!(
-        r#"r = sr1(IP(dst="{t}")/ICMP(id=7, seq=1)/"hello", timeout=2)
+        r#"r = sr1(IP(dst="{t}")/ICMP(id=7, seq=1)/"hello", timeout=10)
 print(r.summary())
 print(r[ICMP].id, r[ICMP].seq, r[Raw].load)
-r = sr1(IP(dst="{t}")/ICMP(type="timestamp-request", id=8, ts_ori=1000, ts_rx=0, ts_tx=0), timeout=2)
+r = sr1(IP(dst="{t}")/ICMP(type="timestamp-request", id=8, ts_ori=1000, ts_rx=0, ts_tx=0), timeout=10)
 print(r[ICMP].type, r[ICMP].ts_ori, r[ICMP].ts_rx > 0, r[ICMP].ts_tx >= r[ICMP].ts_rx)
-ans, unans = sr(IP(dst="198.19.7.0/28")/ICMP(), timeout=2)
+ans, unans = sr(IP(dst="198.19.7.0/28")/ICMP(), timeout=10)
 print(len(ans), len(unans))
 print(sorted(set(r[IP].src for s, r in ans))[:2])
 "#
@@ -63,7 +63,7 @@ fn each_icmp_error_matches_its_probe() {
     IP(dst="{t}", ttl=1)/ICMP(id=6, seq=6),
     IP(dst="{t}", ttl=2)/ICMP(id=7, seq=7),
 ]
-ans, unans = sr(probes, timeout=2, verbose=0)
+ans, unans = sr(probes, timeout=10, verbose=0)
 print(len(ans), len(unans))
 for s, r in sorted(ans, key=lambda p: p[0][IP].dst + str(p[0][IP].ttl)):
     q = r[IPerror]
@@ -106,10 +106,10 @@ fn layer2_with_arp_resolution_and_silence() {
     );
     lab.run("prober", &["ip", "neigh", "flush", "all"]);
     let (out, err, code) = lab.code(&format!(
-        r#"ans, unans = srp(Ether()/IP(dst="{t}")/ICMP(id=3), iface="{iface}", timeout=2)
+        r#"ans, unans = srp(Ether()/IP(dst="{t}")/ICMP(id=3), iface="{iface}", timeout=10)
 s, r = ans[0]
 print(s[Ether].dst, r[ICMP].type)
-ans, unans = srp(Ether(dst="ff:ff:ff:ff:ff:ff")/ARP(pdst="{gw}"), iface="{iface}", timeout=2)
+ans, unans = srp(Ether(dst="ff:ff:ff:ff:ff:ff")/ARP(pdst="{gw}"), iface="{iface}", timeout=10)
 print(ans[0][1][ARP].hwsrc, ans[0][1][ARP].op)
 ans, unans = sr(IP(dst="{drop}")/ICMP(seq=(1, 3)), timeout=0.5)
 print(len(ans), len(unans))
@@ -137,7 +137,7 @@ fn sniff_sees_traffic_from_another_process() {
     let child = std::process::Command::new("ip")
         .args(["netns", "exec", &lab.ns("prober"), &common::bin(), "-c"])
         .arg(format!(
-            r#"pk = sniff(iface="{iface}", count=4, timeout=10, lfilter=lambda p: ICMP in p)
+            r#"pk = sniff(iface="{iface}", count=4, timeout=60, lfilter=lambda p: ICMP in p)
 for p in pk: print(p[ICMP].type, p[IP].dst)
 "#
         ))
@@ -145,8 +145,18 @@ for p in pk: print(p[ICMP].type, p[IP].dst)
         .stdout(std::process::Stdio::piped())
         .spawn()
         .expect("spawn sniff");
-    std::thread::sleep(std::time::Duration::from_millis(700));
-    lab.run("prober", &["ping", "-c", "2", "-i", "0.2", &t]);
+    // The sniffer's start-up time depends on load, so instead of guessing it
+    // we ping one request at a time until it has seen its four packets: the
+    // first four ICMP packets it sees are two requests and two replies in
+    // whichever order its start fell.
+    let mut child = child;
+    for _ in 0..200 {
+        if child.try_wait().ok().flatten().is_some() {
+            break;
+        }
+        lab.run("prober", &["ping", "-c", "1", "-W", "5", &t]);
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
     let out = child.wait_with_output().expect("sniff finished");
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{text}");
@@ -168,6 +178,9 @@ fn ctrl_c_returns_partial_results() {
         return;
     };
     let (t, drop) = (lab.var("TARGET_ADDR"), lab.var("DROP_ADDR"));
+    let base = common::icmp_in_echo_replies(&String::from_utf8_lossy(
+        &lab.run("prober", &["cat", "/proc/net/snmp"]).stdout,
+    ));
     let child = std::process::Command::new("ip")
         .args(["netns", "exec", &lab.ns("prober"), &common::bin(), "-c"])
         .arg(format!(
@@ -180,15 +193,26 @@ print("after sr", len(ans), len(unans))
         .stderr(std::process::Stdio::piped())
         .spawn()
         .expect("spawn sr");
-    std::thread::sleep(std::time::Duration::from_millis(1500));
-    // SAFETY: sending SIGINT to our own child process group member
-    let _ = std::process::Command::new("pkill")
-        .args(["-INT", "-f", "after sr"])
+    // Interrupt once the prober's kernel has received the three echo replies
+    // (its per-namespace ICMP counters), rather than after a guessed delay.
+    let replies = || {
+        let o = lab.run("prober", &["cat", "/proc/net/snmp"]);
+        common::icmp_in_echo_replies(&String::from_utf8_lossy(&o.stdout))
+    };
+    for _ in 0..600 {
+        if replies() >= base + 3 {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let _ = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
         .status();
     let started = std::time::Instant::now();
     let out = child.wait_with_output().expect("sr finished");
     assert!(
-        started.elapsed() < std::time::Duration::from_secs(10),
+        started.elapsed() < std::time::Duration::from_secs(30),
         "Ctrl-C stops the wait"
     );
     let text = String::from_utf8_lossy(&out.stdout);

@@ -87,8 +87,13 @@ fn ctrl_c_cancels_line_and_running_command() {
     s.send(ControlCode::EndOfText).expect("ctrl-c");
     s.expect("KeyboardInterrupt").expect("line cancelled");
     s.expect(">>> ").expect("prompt again");
-    s.send_line("while True: pass").expect("send");
-    std::thread::sleep(Duration::from_millis(500));
+    // Ctrl-C only once the loop is seen running (a Ctrl-C that arrives
+    // before the entry starts is cleared as belonging to the prompt)
+    s.send_line("n = 0").expect("send");
+    s.expect(">>> ").expect("prompt");
+    s.send_line("while True: n += 1; print('spinning') if n == 1000 else None")
+        .expect("send");
+    s.expect("spinning").expect("the loop runs");
     s.send(ControlCode::EndOfText).expect("ctrl-c");
     s.expect("KeyboardInterrupt").expect("command interrupted");
     s.expect(">>> ").expect("still in the REPL");

@@ -249,3 +249,18 @@ pub fn tshark_agrees(path: &std::path::Path) -> bool {
     );
     true
 }
+
+/// `InEchoReps` from a /proc/net/snmp text (its `Icmp:` header and value lines).
+#[allow(dead_code)]
+pub fn icmp_in_echo_replies(snmp: &str) -> u64 {
+    let rows: Vec<&str> = snmp.lines().filter(|l| l.starts_with("Icmp: ")).collect();
+    let [names, values] = rows[..] else {
+        return 0;
+    };
+    names
+        .split_whitespace()
+        .zip(values.split_whitespace())
+        .find(|(n, _)| *n == "InEchoReps")
+        .and_then(|(_, v)| v.parse().ok())
+        .unwrap_or(0)
+}

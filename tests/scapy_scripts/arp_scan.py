@@ -6,7 +6,7 @@ from scapy.all import srp, Ether, ARP, conf
 import sys
 
 conf.verb = 0
-ans, unans = srp(Ether(dst="ff:ff:ff:ff:ff:ff")/ARP(pdst=sys.argv[1]), iface=sys.argv[2], timeout=2)
+ans, unans = srp(Ether(dst="ff:ff:ff:ff:ff:ff")/ARP(pdst=sys.argv[1]), iface=sys.argv[2], timeout=5)
 for snd, rcv in ans:
     print(rcv.sprintf("%ARP.psrc% %ARP.hwsrc%"))
 print("%d of %d answered" % (len(ans), len(ans) + len(unans)))

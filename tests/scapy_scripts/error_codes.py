@@ -9,7 +9,7 @@ from scapy.all import *
 import sys
 
 for dst in sys.argv[1:]:
-    r = sr1(IP(dst=dst)/ICMP(), timeout=1, verbose=0)
+    r = sr1(IP(dst=dst)/ICMP(), timeout=5, verbose=0)
     if r is None:
         print("%s: no answer" % dst)
     else:

@@ -4,5 +4,5 @@
 # expect: 3 198.19.0.1   198.19.0.2
 from scapy.all import *
 
-ans, unans = sr(IP(dst=["198.19.0.1", "198.19.0.2"], ttl=(1, 3))/ICMP(), timeout=2, verbose=0)
+ans, unans = sr(IP(dst=["198.19.0.1", "198.19.0.2"], ttl=(1, 3))/ICMP(), timeout=5, verbose=0)
 ans.make_table(lambda s, r: (s.dst, s.ttl, r.src))

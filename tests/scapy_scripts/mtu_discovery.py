@@ -11,7 +11,7 @@ dst = sys.argv[1]
 size = 1400
 while size > 576:
     pkt = IP(dst=dst, flags="DF")/ICMP()/Raw(load="A" * (size - 28))
-    r = sr1(pkt, timeout=2, verbose=0)
+    r = sr1(pkt, timeout=5, verbose=0)
     if r is None:
         print("%d bytes: no answer" % size)
         break

@@ -6,7 +6,7 @@ from scapy.all import *
 import sys
 
 try:
-    r = sr1(IP(dst=sys.argv[1])/ICMP(), timeout=1, verbose=0)
+    r = sr1(IP(dst=sys.argv[1])/ICMP(), timeout=5, verbose=0)
     print(r.type)
 except AttributeError as e:
     print("no reply:", e)

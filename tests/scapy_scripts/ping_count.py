@@ -11,7 +11,7 @@ def ping(host, count=3):
     received = 0
     for seq in range(1, count + 1):
         pkt = IP(dst=host)/ICMP(id=0x4242, seq=seq)/("X" * 32)
-        reply = sr1(pkt, timeout=1, verbose=0)
+        reply = sr1(pkt, timeout=5, verbose=0)
         if reply:
             received += 1
             print("Reply from %s: icmp_seq=%d ttl=%d" % (reply[IP].src, reply[ICMP].seq, reply[IP].ttl))

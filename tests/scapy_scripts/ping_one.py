@@ -7,7 +7,7 @@ import sys
 
 conf.verb = 0
 target = sys.argv[1]
-reply = sr1(IP(dst=target)/ICMP(), timeout=2)
+reply = sr1(IP(dst=target)/ICMP(), timeout=5)
 if reply is None:
     print(target, "is down")
 else:

@@ -6,7 +6,7 @@
 from scapy.all import *
 import sys
 
-r = sr1(IP(dst=sys.argv[1])/UDP(sport=40000, dport=9)/"hello", timeout=2, verbose=0)
+r = sr1(IP(dst=sys.argv[1])/UDP(sport=40000, dport=9)/"hello", timeout=5, verbose=0)
 print(r.sprintf("%ICMP.type% %ICMP.code% from %IP.src%"))
 print("quoted ports: %d -> %d" % (r[UDPerror].sport, r[UDPerror].dport))
 print("quoted destination:", r[IPerror].dst)

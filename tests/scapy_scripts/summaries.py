@@ -7,7 +7,7 @@
 from scapy.all import *
 import sys
 
-ans, unans = sr(IP(dst=sys.argv[1])/ICMP(id=9, seq=(1, 3)), timeout=2, verbose=0)
+ans, unans = sr(IP(dst=sys.argv[1])/ICMP(id=9, seq=(1, 3)), timeout=5, verbose=0)
 if not ans:
     print("nothing")
 ans = sorted(ans, key=lambda p: p[0][ICMP].seq)

@@ -11,7 +11,7 @@ from scapy.all import *
 network = ipaddress.ip_network(sys.argv[1])
 alive = []
 for host in network.hosts():
-    resp = sr1(IP(dst=str(host))/ICMP(), timeout=1, verbose=0)
+    resp = sr1(IP(dst=str(host))/ICMP(), timeout=5, verbose=0)
     if resp is not None and resp.haslayer(ICMP) and resp[ICMP].type == 0:
         print(f"{host} is alive")
         alive.append(str(host))

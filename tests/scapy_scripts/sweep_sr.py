@@ -9,7 +9,7 @@ from scapy.all import *
 
 conf.verb = 0
 for net in sys.argv[1:]:
-    ans, unans = sr(IP(dst=net)/ICMP(), timeout=1)
+    ans, unans = sr(IP(dst=net)/ICMP(), timeout=5)
     ans = sorted(ans, key=lambda x: x[1].src.split(".")[-1].zfill(3))
     for s, r in ans:
         print(r.sprintf("%IP.src% is alive"))

@@ -8,7 +8,7 @@ import sys
 
 target = sys.argv[1]
 for port in [80, 81]:
-    resp = sr1(IP(dst=target)/TCP(sport=RandShort(), dport=port, flags="S"), timeout=2, verbose=0)
+    resp = sr1(IP(dst=target)/TCP(sport=RandShort(), dport=port, flags="S"), timeout=5, verbose=0)
     if resp is None:
         state = "filtered"
     elif resp.haslayer(TCP) and resp.getlayer(TCP).flags == 0x12:

@@ -9,7 +9,7 @@ import sys, time
 
 now_ms = int((time.time() % 86400) * 1000)
 req = IP(dst=sys.argv[1])/ICMP(type=13, id=1, seq=1, ts_ori=now_ms, ts_rx=0, ts_tx=0)
-rep = sr1(req, timeout=2, verbose=0)
+rep = sr1(req, timeout=5, verbose=0)
 if rep is None:
     print("no reply")
 else:

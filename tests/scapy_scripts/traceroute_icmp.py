@@ -8,7 +8,7 @@ import sys
 
 target = sys.argv[1]
 for i in range(1, 30):
-    reply = sr1(IP(dst=target, ttl=i)/ICMP(id=7, seq=i), verbose=0, timeout=1)
+    reply = sr1(IP(dst=target, ttl=i)/ICMP(id=7, seq=i), verbose=0, timeout=5)
     if reply is None:
         print("hop %d: *" % i)
         continue

@@ -6,7 +6,7 @@
 from scapy.all import *
 import sys
 
-ans, unans = sr(IP(dst=sys.argv[1], ttl=(1, 4))/ICMP(), timeout=2, verbose=0)
+ans, unans = sr(IP(dst=sys.argv[1], ttl=(1, 4))/ICMP(), timeout=5, verbose=0)
 hops = {}
 for snd, rcv in ans:
     hops[snd.ttl] = (rcv.src, rcv[ICMP].type)

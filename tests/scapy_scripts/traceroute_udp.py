@@ -10,7 +10,7 @@ import sys
 dst = sys.argv[1]
 for ttl in range(1, 16):
     pkt = IP(dst=dst, ttl=ttl) / UDP(dport=33434 + ttl)
-    reply = sr1(pkt, verbose=0, timeout=1)
+    reply = sr1(pkt, verbose=0, timeout=5)
     if reply is None:
         print("%d *" % ttl)
     elif reply.type == 3:
