@@ -377,8 +377,7 @@ pub fn read(a: ReadArgs) -> i32 {
         json: a.json,
         hex: a.hex,
     };
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, crate::sys::CheckedStdout);
     match read::run(&o, &mut out) {
         Ok(_) => 0,
         Err(read::Failure::Capture(e)) => {

@@ -1,4 +1,5 @@
-//! Process-level plumbing: the SIGINT handler behind Ctrl-C.
+//! Process-level plumbing: the SIGINT handler behind Ctrl-C, and what a
+//! failed write to stdout does.
 
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 
@@ -32,4 +33,52 @@ pub fn install_sigint_handler() {
 pub fn clear_interrupt() {
     INTERRUPTED.store(false, Ordering::SeqCst);
     PRESSES.store(0, Ordering::SeqCst);
+}
+
+/// Ends the process after stdout could not be written. A closed pipe
+/// (`packsmith read big.pcap | head -1`) ends it quietly, the way coreutils
+/// end under SIGPIPE (status 141 in a shell); any other error (`> /dev/full`)
+/// prints one line naming the OS error and exits with status 1.
+pub fn stdout_write_failed(e: &std::io::Error) -> ! {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        // SAFETY: restoring the default action and raising the signal ends
+        // the process as the default SIGPIPE disposition would have.
+        unsafe {
+            libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+            libc::raise(libc::SIGPIPE);
+        }
+        std::process::exit(141);
+    }
+    let msg = e.to_string();
+    // the OS text without Rust's " (os error N)" suffix, as coreutils print it
+    let msg = msg.split(" (os error").next().unwrap_or(&msg);
+    let mut err = std::io::stderr().lock();
+    let _ = std::io::Write::write_all(
+        &mut err,
+        format!("packsmith: write error: {msg}\n").as_bytes(),
+    );
+    std::process::exit(1);
+}
+
+/// Standard output for the tools: every write error ends the process through
+/// [`stdout_write_failed`] instead of being ignored.
+pub struct CheckedStdout;
+
+impl std::io::Write for CheckedStdout {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        loop {
+            match std::io::stdout().lock().write(buf) {
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => stdout_write_failed(&e),
+                ok => return ok,
+            }
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match std::io::stdout().lock().flush() {
+            Err(e) => stdout_write_failed(&e),
+            ok => ok,
+        }
+    }
 }

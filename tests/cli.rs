@@ -246,3 +246,65 @@ fn samples_that_need_no_privilege_run() {
             .success();
     }
 }
+
+/// Runs packsmith with stdout on `/dev/full` (every write fails with ENOSPC).
+fn to_dev_full(args: &[&str]) -> std::process::Output {
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .expect("/dev/full");
+    std::process::Command::new(env!("CARGO_BIN_EXE_packsmith"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .stdout(full)
+        .output()
+        .expect("run packsmith")
+}
+
+#[test]
+fn stdout_write_errors_exit_1_with_one_line() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let capture = dir.path().join("c.pcap").display().to_string();
+    ps().arg("-c")
+        .arg(format!(
+            "wrpcap({capture:?}, [IP(dst='198.18.0.{{}}'.format(i))/ICMP() for i in range(200)])"
+        ))
+        .assert()
+        .success();
+    for args in [
+        vec!["-c", "print(1)"],
+        vec!["-c", "for i in range(100000): print(i)"],
+        vec!["read", &capture],
+    ] {
+        let o = to_dev_full(&args);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(1), "{args:?}: {err}");
+        assert_eq!(
+            err, "packsmith: write error: No space left on device\n",
+            "{args:?}"
+        );
+    }
+}
+
+#[test]
+fn closed_stdout_pipe_ends_quietly() {
+    use std::io::BufRead;
+    use std::os::unix::process::ExitStatusExt;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_packsmith"))
+        .args(["-c", "while True: print('line')"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut first = String::new();
+    {
+        let out = child.stdout.take().expect("stdout");
+        std::io::BufReader::new(out)
+            .read_line(&mut first)
+            .expect("first line");
+    } // like `| head -1`: the reading end closes here
+    let o = child.wait_with_output().expect("ends");
+    assert_eq!(first, "line\n");
+    assert_eq!(o.status.signal(), Some(libc::SIGPIPE), "{:?}", o.status);
+    assert_eq!(String::from_utf8_lossy(&o.stderr), "", "nothing on stderr");
+}

@@ -42,8 +42,13 @@ fn drain(b: &mut Vec<u8>) {
         return;
     }
     let mut out = std::io::stdout().lock();
-    // a closed pipe (`packsmith ... | head`) is not an error worth reporting
-    let _ = out.write_all(b).and_then(|_| out.flush());
+    // a closed pipe ends the process quietly; any other error (a full disk)
+    // ends it with one line on stderr and status 1
+    if let Err(e) = out.write_all(b).and_then(|_| out.flush()) {
+        b.clear();
+        drop(out);
+        crate::sys::stdout_write_failed(&e);
+    }
     b.clear();
 }
 

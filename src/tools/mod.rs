@@ -17,7 +17,7 @@ pub type Sink = Arc<dyn Fn(&str) + Send + Sync>;
 pub fn stdout_sink() -> Sink {
     Arc::new(|line: &str| {
         use std::io::Write;
-        let mut out = std::io::stdout().lock();
+        let mut out = crate::sys::CheckedStdout;
         let _ = writeln!(out, "{line}");
         let _ = out.flush();
     })
