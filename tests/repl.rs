@@ -47,6 +47,9 @@ fn expressions_blocks_errors_and_underscore() {
     s.send_line("IP(dst='198.18.0.1')/ICMP()").expect("send");
     s.expect("<IP  frag=0 proto=icmp dst=198.18.0.1 |<ICMP  |>>")
         .expect("packet repr");
+    // keys typed before the prompt is back reach a terminal that is not in
+    // raw mode yet, where Ctrl-D is the line discipline's, not the REPL's
+    s.expect(">>> ").expect("prompt before Ctrl-D");
     s.send(ControlCode::EndOfTransmission).expect("ctrl-d");
     s.expect(expectrl::Eof).expect("exits on Ctrl-D");
 }
