@@ -270,7 +270,6 @@ pub fn l2_channel(
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
