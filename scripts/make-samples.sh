@@ -64,11 +64,11 @@ start_responder() {
         --types mask --count 1 --timeout 20 >"$TMP/respond.out" 2>&1 &
     RESPONDER=$!
     local i
-    for i in $(seq 50); do
+    # it prints "answering" once its socket is open; wait for that (bounded)
+    for i in $(seq 600); do
         grep -q '^answering' "$TMP/respond.out" && break
         sleep 0.1
     done
-    sleep 0.3 # the capture socket opens just after that line
 }
 
 FAILED=()

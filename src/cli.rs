@@ -243,6 +243,10 @@ pub fn sweep(a: SweepArgs) -> i32 {
         json: a.json,
     };
     match sweep::run(&System, &o, stdout_sink()) {
+        Ok(s) if s.fault.is_some() => {
+            eprintln!("packsmith: warning: {}", s.fault.unwrap_or_default());
+            1
+        }
         Ok(s) if s.alive > 0 => 0,
         Ok(_) => 1,
         Err(e) => fail(e),
@@ -273,6 +277,19 @@ pub struct RespondArgs {
     /// Stop after this many seconds
     #[arg(long)]
     pub timeout: Option<f64>,
+    /// Answers per second to one source address, a token bucket per source
+    /// like the kernel's icmp_ratelimit (0: no limit)
+    #[arg(long, default_value_t = 100.0)]
+    pub rate_limit: f64,
+    /// Answers one source may get at once (default: the rate limit, at least 1)
+    #[arg(long)]
+    pub burst: Option<f64>,
+    /// One JSON object per line (start, answers, summary with the refusals)
+    #[arg(long)]
+    pub json: bool,
+    /// No line per answer (the summary is still printed)
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 pub fn respond(a: RespondArgs) -> i32 {
@@ -330,16 +347,23 @@ pub fn respond(a: RespondArgs) -> i32 {
             })
         }
     };
-    let o = respond::Options {
-        iface: a.iface,
-        owns,
-        types,
-        mask,
-        count: a.count,
-        timeout: a.timeout,
-    };
-    match respond::run(&System, &o, stdout_sink()) {
-        Ok(_) => 0,
+    if !a.rate_limit.is_finite() || a.rate_limit < 0.0 {
+        eprintln!(
+            "packsmith: --rate-limit must be 0 (no limit) or a positive number of answers a second"
+        );
+        return 2;
+    }
+    let mut o = respond::Options::new(&a.iface, owns, types, mask);
+    o.count = a.count;
+    o.timeout = a.timeout;
+    o.rate_limit = a.rate_limit;
+    o.burst = a.burst.unwrap_or(a.rate_limit).max(1.0);
+    o.json = a.json;
+    o.quiet = a.quiet;
+    let (stats, r) = respond::run(&o, stdout_sink());
+    eprintln!("packsmith respond: {}", stats.text());
+    match r {
+        Ok(()) => 0,
         Err(e) => fail(e),
     }
 }

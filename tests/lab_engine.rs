@@ -275,3 +275,147 @@ fn unsafe_uid() -> u32 {
         })
         .unwrap_or(1)
 }
+
+/// The prober's echo replies received so far (/proc/net/snmp, Icmp InEchoReps).
+fn echo_replies_seen(lab: &Lab) -> u64 {
+    let o = lab.run("prober", &["cat", "/proc/net/snmp"]);
+    let text = String::from_utf8_lossy(&o.stdout).to_string();
+    let rows: Vec<&str> = text.lines().filter(|l| l.starts_with("Icmp:")).collect();
+    let (Some(h), Some(v)) = (rows.first(), rows.get(1)) else {
+        return 0;
+    };
+    h.split_whitespace()
+        .zip(v.split_whitespace())
+        .find(|(k, _)| *k == "InEchoReps")
+        .and_then(|(_, v)| v.parse().ok())
+        .unwrap_or(0)
+}
+
+/// Starts `args` in the prober, waits (generous bound) for 5 echo replies
+/// (with a non-zero id: the kernel answers id 0 seq 0 with checksum 0, which
+/// its own receive path counts as a checksum error, not an echo reply),
+/// downs the prober's link and returns the program's output.
+fn down_link_mid_run(lab: &Lab, args: &[&str]) -> std::process::Output {
+    let before = echo_replies_seen(lab);
+    let child = std::process::Command::new("ip")
+        .args(["netns", "exec", &lab.ns("prober"), &common::bin()])
+        .args(args)
+        .env("NO_COLOR", "1")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while echo_replies_seen(lab) < before + 5 {
+        assert!(std::time::Instant::now() < until, "no answers came");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    lab.run(
+        "prober",
+        &["ip", "link", "set", &lab.var("PROBER_IF"), "down"],
+    );
+    child.wait_with_output().expect("finished")
+}
+
+#[test]
+fn link_down_mid_sr_keeps_partial_results() {
+    let Some(lab) = Lab::up("link_down_mid_sr_keeps_partial") else {
+        return;
+    };
+    // 1024 probes 50 ms apart: still sending long after the first answers
+    let out = down_link_mid_run(
+        &lab,
+        &[
+            "-c",
+            "ans, unans = sr(IP(dst='198.19.8.0/22')/ICMP(id=7), inter=0.05, timeout=1)\n\
+             print('kept', len(ans) >= 5, len(ans) + len(unans))\n\
+             print('first unsent', unans[-1][IP].dst)",
+        ],
+    );
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert!(out.status.success(), "{stdout}{stderr}");
+    assert!(stdout.contains("kept True 1024"), "{stdout}{stderr}");
+    assert!(
+        stdout.contains("first unsent 198.19.11.255"),
+        "the last probe is among the unsent: {stdout}"
+    );
+    assert!(
+        stderr.contains("probes were never sent (in unans): first IP / ICMP"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn link_down_mid_sweep_keeps_what_was_found() {
+    let Some(lab) = Lab::up("link_down_mid_sweep") else {
+        return;
+    };
+    let out = down_link_mid_run(&lab, &["sweep", "198.19.8.0/22", "--rate", "20"]);
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert_eq!(out.status.code(), Some(1), "{stdout}{stderr}");
+    let alive = stdout.lines().filter(|l| l.ends_with(" is alive")).count();
+    assert!(alive >= 5, "{stdout}");
+    assert!(
+        stdout.contains("never sent (the sweep stopped early)"),
+        "{stdout}"
+    );
+    assert!(stdout.contains(&format!("{alive:>12} alive")), "{stdout}");
+    assert!(stderr.contains("probes were never sent"), "{stderr}");
+}
+
+#[test]
+fn sniff_survives_a_link_flap() {
+    let Some(lab) = Lab::up("sniff_survives_a_link_flap") else {
+        return;
+    };
+    let tif = lab.var("TARGET_IF");
+    let mut child = std::process::Command::new("ip")
+        .args(["netns", "exec", &lab.ns("target"), &common::bin()])
+        .args([
+            "-c",
+            &format!(
+                "pk = sniff(iface='{tif}', count=2, timeout=120, lfilter=lambda p: ICMP in p and p[ICMP].type == 8 and p[IP].dst in ('198.19.60.1', '198.19.60.2'))\n\
+                 print(len(pk), pk[0][IP].dst, pk[1][IP].dst)"
+            ),
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn sniff");
+    // ready once its packet socket exists (/proc/net/packet lists it)
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let o = lab.run("target", &["cat", "/proc/net/packet"]);
+        if String::from_utf8_lossy(&o.stdout).lines().count() > 1 {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < until,
+            "sniff never opened its socket"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    lab.run("target", &["ip", "link", "set", &tif, "down"]);
+    lab.run("target", &["ip", "link", "set", &tif, "up"]);
+    lab.run(
+        "prober",
+        &["ping", "-n", "-c", "1", "-W", "1", "198.19.60.1"],
+    );
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while matches!(child.try_wait(), Ok(None)) && std::time::Instant::now() < until {
+        lab.run(
+            "prober",
+            &["ping", "-n", "-c", "1", "-W", "1", "198.19.60.2"],
+        );
+    }
+    let out = child.wait_with_output().expect("sniff ended");
+    let text = common::text(&out);
+    assert!(out.status.success(), "{text}");
+    assert!(text.contains("2 198.19.60.1 198.19.60.2"), "{text}");
+}

@@ -175,30 +175,26 @@ fn ping_timestamp_mask_and_json() {
     );
     assert!(text.contains("2 packets transmitted, 2 received, 0% packet loss"));
     // address-mask requests need our responder: Linux never answers them
-    let responder = std::process::Command::new("ip")
-        .args([
-            "netns",
-            "exec",
-            &lab.ns("target"),
-            &common::bin(),
+    let (iface, net) = (lab.var("TARGET_IF"), lab.var("TARGET_NET"));
+    let responder = Watched::start(
+        &lab,
+        "target",
+        &[
             "respond",
             "--iface",
-            &lab.var("TARGET_IF"),
-        ])
-        .args([
+            &iface,
             "--addr",
-            &lab.var("TARGET_NET"),
+            &net,
             "--types",
             "mask,info",
             "--count",
             "2",
             "--timeout",
-            "10",
-        ])
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .expect("start the responder");
-    std::thread::sleep(std::time::Duration::from_millis(500));
+            "60",
+        ],
+    );
+    // it says "answering" once its socket is open
+    responder.wait_for("answering");
     let o = lab.packsmith(&[
         "ping",
         "--type",
@@ -208,7 +204,7 @@ fn ping_timestamp_mask_and_json() {
         "-i",
         "0.2",
         "-W",
-        "2",
+        "5",
         "198.19.44.44",
     ]);
     let text = String::from_utf8_lossy(&o.stdout);
@@ -217,10 +213,8 @@ fn ping_timestamp_mask_and_json() {
             && text.contains("mask=255.255.0.0"),
         "{text}"
     );
-    let out = responder
-        .wait_with_output()
-        .expect("responder ends after 2 answers");
-    assert!(String::from_utf8_lossy(&out.stdout).contains("answered address-mask-request from"));
+    responder.wait_for("answered address-mask-request from");
+    let _ = responder.stop();
     let o = lab.packsmith(&["ping", "--json", "-c", "2", "-i", "0.2", &t]);
     let lines: Vec<String> = String::from_utf8_lossy(&o.stdout)
         .lines()
@@ -352,4 +346,202 @@ fn sweep_finds_hosts_and_errors() {
             .count(),
         4
     );
+}
+
+/// A process in a lab namespace whose stdout lines are collected as they come.
+struct Watched {
+    child: std::process::Child,
+    lines: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+impl Watched {
+    fn start(lab: &Lab, node: &str, args: &[&str]) -> Watched {
+        use std::io::BufRead;
+        let mut child = std::process::Command::new("ip")
+            .args(["netns", "exec", &lab.ns(node), &common::bin()])
+            .args(args)
+            .env("NO_COLOR", "1")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("start packsmith");
+        let lines = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let (out, l2) = (child.stdout.take().expect("stdout"), lines.clone());
+        std::thread::spawn(move || {
+            for l in std::io::BufReader::new(out).lines().map_while(Result::ok) {
+                if let Ok(mut v) = l2.lock() {
+                    v.push(l);
+                }
+            }
+        });
+        Watched { child, lines }
+    }
+
+    fn text(&self) -> String {
+        self.lines.lock().map(|v| v.join("\n")).unwrap_or_default()
+    }
+
+    /// Polls (generous bound) until a line contains `what`.
+    fn wait_for(&self, what: &str) {
+        let until = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        while !self.text().contains(what) {
+            assert!(
+                std::time::Instant::now() < until,
+                "no line with {what:?}:\n{}",
+                self.text()
+            );
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    }
+
+    /// Ctrl-C, then everything it printed (stdout, stderr).
+    fn stop(self) -> (String, String) {
+        let _ = std::process::Command::new("kill")
+            .args(["-INT", &self.child.id().to_string()])
+            .status();
+        let Watched { child, lines } = self;
+        let out = child.wait_with_output().expect("responder ends");
+        // the reader thread holds stdout; give it the rest
+        let until = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while std::sync::Arc::strong_count(&lines) > 1 && std::time::Instant::now() < until {
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        let text = lines.lock().map(|v| v.join("\n")).unwrap_or_default();
+        (text, String::from_utf8_lossy(&out.stderr).to_string())
+    }
+}
+
+/// The target's kernel stops answering echo itself, so every echo reply the
+/// prober sees comes from our responder.
+fn kernel_echo_off(lab: &Lab) {
+    let o = lab.run(
+        "target",
+        &["sysctl", "-q", "-w", "net.ipv4.icmp_echo_ignore_all=1"],
+    );
+    assert!(o.status.success(), "{}", common::text(&o));
+}
+
+#[test]
+fn respond_answers_iputils_ping_and_survives_a_link_flap() {
+    let Some(lab) = Lab::up("respond_answers_iputils_ping") else {
+        return;
+    };
+    kernel_echo_off(&lab);
+    let tif = lab.var("TARGET_IF");
+    let r = Watched::start(
+        &lab,
+        "target",
+        &[
+            "respond",
+            "--iface",
+            &tif,
+            "--addr",
+            &lab.var("TARGET_NET"),
+            "--types",
+            "echo",
+        ],
+    );
+    r.wait_for("answering echo-request");
+    let ping = |dst: &str| {
+        let o = lab.run(
+            "prober",
+            &["ping", "-n", "-c", "3", "-i", "0.2", "-W", "5", dst],
+        );
+        String::from_utf8_lossy(&o.stdout).to_string()
+    };
+    let text = ping("198.19.44.44");
+    assert!(
+        text.contains("64 bytes from 198.19.44.44: icmp_seq=1 ttl=62")
+            && text.contains("3 packets transmitted, 3 received, 0% packet loss"),
+        "{text}\nresponder:\n{}",
+        r.text()
+    );
+    r.wait_for("answered echo-request from 198.18.0.1 for 198.19.44.44");
+    // the link goes down and comes back: the responder reports it and goes on
+    lab.run("target", &["ip", "link", "set", &tif, "down"]);
+    r.wait_for(&format!("{tif} is down"));
+    lab.run("target", &["ip", "link", "set", &tif, "up"]);
+    let text = ping("198.19.44.45");
+    assert!(
+        text.contains("3 packets transmitted, 3 received"),
+        "after the flap: {text}\nresponder:\n{}",
+        r.text()
+    );
+    let (out, err) = r.stop();
+    assert!(out.contains("for 198.19.44.45"), "{out}");
+    assert!(
+        err.contains("packsmith respond: answered 6, refused 0"),
+        "{err}"
+    );
+    assert!(err.contains("link down 1 times"), "{err}");
+}
+
+#[test]
+fn respond_rate_limits_each_source_and_reports_refusals_in_json() {
+    let Some(lab) = Lab::up("respond_rate_limits_each_source") else {
+        return;
+    };
+    kernel_echo_off(&lab);
+    // a bucket of 3 that refills once every 100 s: exactly 3 answers
+    let r = Watched::start(
+        &lab,
+        "target",
+        &[
+            "respond",
+            "--iface",
+            &lab.var("TARGET_IF"),
+            "--addr",
+            &lab.var("TARGET_NET"),
+            "--types",
+            "echo",
+            "--rate-limit",
+            "0.01",
+            "--burst",
+            "3",
+            "--json",
+        ],
+    );
+    r.wait_for("\"type\":\"start\"");
+    let o = lab.run(
+        "prober",
+        &[
+            "ping",
+            "-n",
+            "-c",
+            "6",
+            "-i",
+            "0.2",
+            "-W",
+            "2",
+            "198.19.50.1",
+        ],
+    );
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains("6 packets transmitted, 3 received"), "{text}");
+    // a broadcast-destined request and a spoofed loopback source are refused
+    let (out, err, code) = lab.code(&format!(
+        "sendp(Ether(dst='ff:ff:ff:ff:ff:ff')/IP(dst='198.19.255.255')/ICMP(), iface='{}')\n\
+         send(IP(src='127.0.0.1', dst='198.19.50.2')/ICMP())",
+        lab.var("PROBER_IF")
+    ));
+    assert_eq!(code, 0, "{out}{err}");
+    let o = lab.run(
+        "prober",
+        &["ping", "-n", "-c", "1", "-W", "5", &lab.var("R1_ADDR")],
+    );
+    assert!(o.status.success());
+    let (out, err) = r.stop();
+    let summary = out.lines().last().unwrap_or_default().to_string();
+    assert!(summary.contains("\"answered\":3"), "{summary}\n{err}");
+    assert!(summary.contains("\"rate-limited\":3"), "{summary}");
+    assert_eq!(
+        out.lines()
+            .filter(|l| l.contains("\"type\":\"answer\""))
+            .count(),
+        3,
+        "{out}"
+    );
+    // the two crafted requests are routed or broadcast; those that reach the
+    // target's link are refused, never answered
+    assert!(!summary.contains("\"answered\":4"), "{summary}");
 }

@@ -184,6 +184,10 @@ fn exchange(
     if interrupted {
         crate::sys::clear_interrupt();
     }
+    // a fault (the interface went down...) keeps the partial results, as Ctrl-C does
+    if let Some(w) = r.fault_warning() {
+        output::eprintln(&format!("WARNING: {w}"));
+    }
     if verbose {
         output::eprintln(&format!(
             "Sent {} packets, received {} answers, {} unanswered{} ({:.3} s)",

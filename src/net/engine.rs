@@ -19,6 +19,13 @@ struct ProbeRec {
     answered: bool,
 }
 
+/// A probe that could not be prepared: why, and its bytes as given (so it
+/// can be listed among the probes never sent).
+pub struct Unready {
+    pub error: NetError,
+    pub bytes: Vec<u8>,
+}
+
 #[derive(Default)]
 struct Table {
     probes: Vec<ProbeRec>,
@@ -46,11 +53,17 @@ pub struct Ready {
 /// Runs a send/receive exchange. `probes` yields prepared probes; `first` is
 /// the layer replies and probes are dissected as; `progress` is called with
 /// (sent, answered) as the exchange advances.
+///
+/// A fault once something was sent (a send the kernel refuses, e.g. because
+/// the interface went down, or the receiver failing) ends the exchange but
+/// keeps what was collected: the result carries the error in `fault`, and the
+/// probes never sent at the end of `unanswered` (`unsent` of them). Usage
+/// errors (a packet the engine cannot send as given) are still errors.
 pub fn exchange(
     tx: &mut dyn Tx,
     mut rx: Box<dyn Rx>,
     first: &'static LayerDef,
-    probes: &mut dyn Iterator<Item = Result<Ready, NetError>>,
+    probes: &mut dyn Iterator<Item = Result<Ready, Unready>>,
     opts: &SrOptions,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<SrResult, NetError> {
@@ -112,15 +125,22 @@ pub fn exchange(
     let result = send_and_wait(tx, &table, probes, opts, progress);
     stop.store(true, Ordering::Relaxed);
     let _ = receiver.join();
-    let (sent, interrupted) = result?;
+    let out = result?;
 
     let t = std::mem::take(
         &mut *table
             .lock()
             .map_err(|_| NetError::Io("receiver failed".into()))?,
     );
+    let mut fault = out.fault;
     if let Some(e) = t.error {
-        return Err(NetError::Io(format!("receiving failed: {e}")));
+        fault.get_or_insert(NetError::Io(format!("receiving failed: {e}")));
+    }
+    if let Some(e) = &fault {
+        // nothing to keep: the error as it is
+        if out.sent == 0 && t.answers.is_empty() {
+            return Err(e.clone());
+        }
     }
     let answered = t
         .answers
@@ -130,19 +150,27 @@ pub fn exchange(
             (WirePacket::new(first, &p.bytes, p.time), reply)
         })
         .collect();
+    let never = Timestamp::now();
     let unanswered = t
         .probes
         .iter()
         .filter(|p| !p.answered)
         .map(|p| WirePacket::new(first, &p.bytes, p.time))
+        .chain(
+            out.unsent_tail
+                .iter()
+                .map(|b| WirePacket::new(first, b, never)),
+        )
         .collect();
     Ok(SrResult {
         answered,
         unanswered,
-        sent,
+        sent: out.sent,
         received: t.received,
-        interrupted,
+        interrupted: out.interrupted,
         elapsed: started.elapsed(),
+        unsent: out.unsent_tail.len() + usize::from(out.filed_unsent),
+        fault,
     })
 }
 
@@ -204,31 +232,73 @@ fn send_one(tx: &mut dyn Tx, bytes: &[u8], dst: Ipv4Addr) -> Result<(), NetError
     )))
 }
 
+/// What the sending side ended with.
+#[derive(Default)]
+struct Outcome {
+    sent: usize,
+    interrupted: bool,
+    /// Why sending stopped early.
+    fault: Option<NetError>,
+    /// The last filed probe was never sent (its send failed).
+    filed_unsent: bool,
+    /// Probes never taken from the iterator because of the fault.
+    unsent_tail: Vec<Vec<u8>>,
+}
+
+/// After a fault: the probes left in the iterator, as bytes.
+fn drain(probes: &mut dyn Iterator<Item = Result<Ready, Unready>>) -> Vec<Vec<u8>> {
+    probes
+        .map(|p| match p {
+            Ok(r) => r.bytes,
+            Err(u) => u.bytes,
+        })
+        .collect()
+}
+
 fn send_and_wait(
     tx: &mut dyn Tx,
     table: &Mutex<Table>,
-    probes: &mut dyn Iterator<Item = Result<Ready, NetError>>,
+    probes: &mut dyn Iterator<Item = Result<Ready, Unready>>,
     opts: &SrOptions,
     progress: &mut dyn FnMut(usize, usize),
-) -> Result<(usize, bool), NetError> {
+) -> Result<Outcome, NetError> {
     let lock = || {
         table
             .lock()
             .map_err(|_| NetError::Io("receiver failed".into()))
     };
     let mut pacer = Pacer::new(opts);
-    let mut sent = 0usize;
+    let mut out = Outcome::default();
     let mut dsts: Vec<Ipv4Addr> = Vec::new();
-    for probe in probes {
+    while let Some(probe) = probes.next() {
         if interrupted() {
-            return Ok((sent, true));
+            out.interrupted = true;
+            return Ok(out);
         }
-        let Ready { bytes, dst } = probe?;
+        let Ready { bytes, dst } = match probe {
+            Ok(r) => r,
+            Err(u) => match u.error {
+                NetError::Io(_) if out.sent > 0 => {
+                    out.fault = Some(u.error);
+                    out.unsent_tail.push(u.bytes);
+                    out.unsent_tail.extend(drain(probes));
+                    return Ok(out);
+                }
+                e => return Err(e),
+            },
+        };
         let probe_pkt = Packet::dissect(opts.first, &bytes);
         let key = key_hash(&hashret(&probe_pkt, &opts.matching));
         pacer.wait();
         {
             let mut t = lock()?;
+            if t.error.is_some() {
+                // the receiver is gone: what is sent now could not be seen
+                drop(t);
+                out.unsent_tail.push(bytes);
+                out.unsent_tail.extend(drain(probes));
+                return Ok(out);
+            }
             let id = t.probes.len() as u32;
             t.probes.push(ProbeRec {
                 bytes: bytes.clone().into_boxed_slice(),
@@ -237,18 +307,23 @@ fn send_and_wait(
             });
             t.index.entry(key).or_default().push(id);
         }
-        send_one(tx, &bytes, dst)?;
+        if let Err(e) = send_one(tx, &bytes, dst) {
+            out.fault = Some(e);
+            out.filed_unsent = true;
+            out.unsent_tail.extend(drain(probes));
+            return Ok(out);
+        }
         dsts.push(dst);
-        sent += 1;
-        if sent % 256 == 0 {
+        out.sent += 1;
+        if out.sent % 256 == 0 {
             let answered = lock()?.answered;
-            progress(sent, answered);
+            progress(out.sent, answered);
             if opts.first_only && answered > 0 {
                 break;
             }
         }
     }
-    progress(sent, lock()?.answered);
+    progress(out.sent, lock()?.answered);
 
     // wait for answers; `timeout` counts from the last send; retry the rest
     let mut retries_left = opts.retry;
@@ -259,14 +334,15 @@ fn send_and_wait(
         .map(|t| Instant::now() + Duration::from_secs_f64(t.max(0.0)));
     loop {
         if interrupted() {
-            return Ok((sent, true));
+            out.interrupted = true;
+            return Ok(out);
         }
-        let (answered, total) = {
+        let (answered, total, receiver_failed) = {
             let t = lock()?;
-            (t.answered, t.probes.len())
+            (t.answered, t.probes.len(), t.error.is_some())
         };
         let all = answered == total && (!opts.multi || opts.done_when_all_answered);
-        if (opts.first_only && answered > 0) || all {
+        if (opts.first_only && answered > 0) || all || receiver_failed {
             break;
         }
         if deadline.is_some_and(|d| Instant::now() >= d) {
@@ -299,19 +375,24 @@ fn send_and_wait(
             };
             for (i, bytes) in again {
                 if interrupted() {
-                    return Ok((sent, true));
+                    out.interrupted = true;
+                    return Ok(out);
                 }
                 pacer.wait();
                 lock()?.probes[i].time = Timestamp::now();
-                send_one(tx, &bytes, dsts[i])?;
-                sent += 1;
+                if let Err(e) = send_one(tx, &bytes, dsts[i]) {
+                    // every probe went out at least once: nothing is unsent
+                    out.fault = Some(e);
+                    return Ok(out);
+                }
+                out.sent += 1;
             }
             deadline = opts
                 .timeout
                 .map(|t| Instant::now() + Duration::from_secs_f64(t.max(0.0)));
         }
-        progress(sent, answered);
+        progress(out.sent, answered);
         std::thread::sleep(Duration::from_millis(2));
     }
-    Ok((sent, false))
+    Ok(out)
 }

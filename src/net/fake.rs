@@ -2,7 +2,7 @@
 //! sent goes to a responder function whose replies come back through the
 //! receiver, after an optional delay.
 
-use super::engine::{exchange, Ready};
+use super::engine::{exchange, Ready, Unready};
 use super::{
     NetError, Network, Rx, SendOptions, SendReport, SniffOptions, SrOptions, SrResult, Tx,
 };
@@ -102,7 +102,7 @@ impl Network for FakeNet {
                     .map(|l| l.int(crate::layers::ipv4::DST) as u32)
                     .unwrap_or(0),
             );
-            Ok(Ready {
+            Ok::<Ready, Unready>(Ready {
                 bytes: p.build(),
                 dst,
             })

@@ -7,6 +7,7 @@
 
 pub mod engine;
 pub mod fake;
+pub mod frames;
 pub mod neigh;
 pub mod route;
 pub mod sock;
@@ -14,7 +15,7 @@ pub mod sock;
 use crate::layers::{arp::ARP, ether::ETHER, ipv4::IP};
 use crate::packet::matching::MatchOpts;
 use crate::packet::{Layer, LayerDef, Packet, Timestamp, Value, WirePacket};
-use engine::Ready;
+use engine::{Ready, Unready};
 use std::net::Ipv4Addr;
 use std::time::{Duration, Instant};
 
@@ -108,6 +109,39 @@ pub struct SrResult {
     pub received: usize,
     pub interrupted: bool,
     pub elapsed: Duration,
+    /// Probes never sent because of `fault`: the last `unsent` of `unanswered`.
+    pub unsent: usize,
+    /// What ended the exchange early (the interface went down, the receiver
+    /// failed); what was collected before is kept.
+    pub fault: Option<NetError>,
+}
+
+impl SrResult {
+    /// The warning to show for a fault: what failed, and which probes were
+    /// never sent (`N probes were never sent: first <summary>`).
+    pub fn fault_warning(&self) -> Option<String> {
+        let e = self.fault.as_ref()?;
+        let mut s = format!(
+            "the exchange stopped after {} sent ({e}); kept {} answers",
+            self.sent,
+            self.answered.len()
+        );
+        if self.unsent > 0 {
+            let first = self
+                .unanswered
+                .len()
+                .checked_sub(self.unsent)
+                .and_then(|i| self.unanswered.get(i))
+                .map(|w| crate::packet::show::summary(&w.packet()))
+                .unwrap_or_default();
+            s.push_str(&format!(
+                "; {} probe{} never sent (in unans): first {first}",
+                self.unsent,
+                if self.unsent == 1 { " was" } else { "s were" }
+            ));
+        }
+        Some(s)
+    }
 }
 
 /// Options of `send`/`sendp`.
@@ -196,7 +230,7 @@ impl Prep {
     }
 
     /// A layer-3 probe: an IP packet with its source filled.
-    pub fn layer3(&mut self, mut p: Packet) -> Result<Ready, NetError> {
+    pub fn layer3(&mut self, p: &mut Packet) -> Result<Ready, NetError> {
         match p.layers.first() {
             Some(l) if std::ptr::eq(l.def, &IP) => {}
             Some(l) if std::ptr::eq(l.def, &ETHER) => {
@@ -206,7 +240,7 @@ impl Prep {
             }
             _ => return Err(NetError::Usage("layer-3 sending needs packets that start with IP".into())),
         }
-        let dst = self.fill_ip_src(&mut p, 0)?;
+        let dst = self.fill_ip_src(p, 0)?;
         Ok(Ready {
             bytes: p.build(),
             dst,
@@ -214,7 +248,7 @@ impl Prep {
     }
 
     /// A layer-2 frame for interface `iface`: Ether and ARP fields filled.
-    pub fn layer2(&mut self, mut p: Packet, iface: &route::Iface) -> Result<Ready, NetError> {
+    pub fn layer2(&mut self, p: &mut Packet, iface: &route::Iface) -> Result<Ready, NetError> {
         if !p
             .layers
             .first()
@@ -236,7 +270,7 @@ impl Prep {
         let mut dst_ip = Ipv4Addr::UNSPECIFIED;
         let mut next_hop = None;
         if let Some(i) = p.layers.iter().position(|l| std::ptr::eq(l.def, &IP)) {
-            dst_ip = self.fill_ip_src(&mut p, i)?;
+            dst_ip = self.fill_ip_src(p, i)?;
             next_hop = Some(
                 self.router
                     .hop(dst_ip)
@@ -332,7 +366,12 @@ impl Network for System {
                 &iface.name,
                 bpf(&opts.filter, true)?.as_deref(),
             )?;
-            let mut ready = probes.map(|p| prep.layer2(p, &iface));
+            let mut ready = probes.map(|mut p| {
+                prep.layer2(&mut p, &iface).map_err(|error| Unready {
+                    error,
+                    bytes: p.build(),
+                })
+            });
             engine::exchange(
                 &mut tx,
                 Box::new(rx),
@@ -352,7 +391,12 @@ impl Network for System {
             };
             let rx = sock::l3_receiver(index, bpf(&opts.filter, false)?.as_deref())?;
             let mut tx = sock::l3_sender()?;
-            let mut ready = probes.map(|p| prep.layer3(p));
+            let mut ready = probes.map(|mut p| {
+                prep.layer3(&mut p).map_err(|error| Unready {
+                    error,
+                    bytes: p.build(),
+                })
+            });
             engine::exchange(
                 &mut tx,
                 Box::new(rx),
@@ -374,11 +418,11 @@ impl Network for System {
         if opts.layer2 {
             let iface = prep.l2_iface(opts.iface.as_deref(), pkts.peek())?;
             let (mut tx, _rx) = sock::l2_channel(iface.index, &iface.name, None)?;
-            let mut ready = pkts.map(|p| prep.layer2(p, &iface));
+            let mut ready = pkts.map(|mut p| prep.layer2(&mut p, &iface));
             send_loop(&mut tx, &mut ready, opts)
         } else {
             let mut tx = sock::l3_sender()?;
-            let mut ready = pkts.map(|p| prep.layer3(p));
+            let mut ready = pkts.map(|mut p| prep.layer3(&mut p));
             send_loop(&mut tx, &mut ready, opts)
         }
     }
@@ -388,15 +432,10 @@ impl Network for System {
         opts: &SniffOptions,
         on_packet: &mut dyn FnMut(WirePacket) -> bool,
     ) -> Result<usize, NetError> {
-        let index = match &opts.iface {
-            Some(n) => {
-                route::iface_by_name(n)
-                    .ok_or_else(|| NetError::Usage(format!("no interface named {n:?}")))?
-                    .index
-            }
-            None => 0,
-        };
-        let mut rx = sock::l2_receiver(index, bpf(&opts.filter, true)?.as_deref())?;
+        // one socket for the whole capture; a link that goes down and up (or
+        // an interface deleted and created again) does not end it
+        let mut rx =
+            frames::FrameSocket::open(opts.iface.as_deref(), true, bpf(&opts.filter, true)?)?;
         let deadline = opts
             .timeout
             .map(|t| Instant::now() + Duration::from_secs_f64(t.max(0.0)));
@@ -407,15 +446,15 @@ impl Network for System {
             {
                 return Ok(n);
             }
-            match rx.recv(Duration::from_millis(10)) {
-                Ok(Some((bytes, time))) => {
-                    n += 1;
-                    if !on_packet(WirePacket::new(&ETHER, &bytes, time)) {
-                        return Ok(n);
-                    }
+            let wait = deadline
+                .map(|d| d.saturating_duration_since(Instant::now()))
+                .unwrap_or(Duration::from_millis(50))
+                .min(Duration::from_millis(50));
+            if let Ok(Some(f)) = rx.next(wait)? {
+                n += 1;
+                if !on_packet(WirePacket::new(&ETHER, f.bytes, f.time)) {
+                    return Ok(n);
                 }
-                Ok(None) => {}
-                Err(e) => return Err(NetError::Io(format!("receiving failed: {e}"))),
             }
         }
     }

@@ -270,17 +270,6 @@ pub fn l2_channel(
     }
 }
 
-/// Receives whole frames in both directions on one interface (or all with
-/// index 0), as a capture does.
-pub fn l2_receiver(index: u32, bpf: Option<&[SockFilter]>) -> Result<PnetRx, NetError> {
-    let fd = packet_socket(true, bpf, true)?;
-    match pnet::datalink::channel(&pnet_iface(index, "any"), config(fd, true)) {
-        Ok(pnet::datalink::Channel::Ethernet(_tx, rx)) => Ok(PnetRx { rx }),
-        Ok(_) => Err(NetError::Io("unexpected channel type".into())),
-        Err(e) => Err(open_error("a packet socket", e)),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

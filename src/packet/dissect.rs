@@ -315,3 +315,80 @@ fn tlv_value(fmt: Option<TlvFmt>, body: &[u8]) -> TlvValue {
         _ => TlvValue::Bytes(body.to_vec()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::lang::filter::PacketFilter;
+    use crate::layers::ipv4::IP;
+    use crate::packet::Packet;
+
+    fn hex(s: &str) -> Vec<u8> {
+        (0..s.len())
+            .step_by(2)
+            .filter_map(|i| u8::from_str_radix(&s[i..i + 2], 16).ok())
+            .collect()
+    }
+
+    // made by Scapy 2.8: IP/ICMP 3/3 quoting IP/UDP 40000 -> 9 / "hello"
+    const PORT_UNREACH: &str = "4500003d000100004001ec97c6120202c6120001030389430000000045000021000100004011eea3c6120001c61300019c400009000d939068656c6c6f";
+    // IP/ICMP 3/0 quoting the first 8 bytes of a TCP segment 40000 -> 80
+    const NET_UNREACH_TCP: &str = "45000038000100004001ed9cc6120102c61200010300606e0000000045000028000100004006e2a8c6120001c6120c019c40005000000001";
+    // IP/ICMP 11/0 quoting an echo request id 5 seq 2
+    const TTL_EXCEEDED_ECHO: &str = "45000038000100004001eda0c61200fec61200010b00f4ff000000004500001c0001000001012db9c6120001c61300010800f7f800050002";
+
+    fn eval(bytes: &str, expr: &str) -> bool {
+        let mut f = match PacketFilter::compile("test", expr) {
+            Ok(f) => f,
+            Err(e) => panic!("{}", crate::lang::render_error(&e, false)),
+        };
+        match f.matches(Packet::dissect(&IP, &hex(bytes))) {
+            Ok(b) => b,
+            Err(e) => panic!("{expr}: {}", crate::lang::render_error(&e, false)),
+        }
+    }
+
+    #[test]
+    fn quoted_layers_are_not_the_real_layers() {
+        let p = Packet::dissect(&IP, &hex(PORT_UNREACH));
+        assert_eq!(p.find("UDP"), None, "the UDP header is quoted");
+        assert_eq!(p.find("UDPerror"), Some(3));
+        assert_eq!(p.find("IP"), Some(0));
+        assert_eq!(p.find_from("IP", 1), None, "the second IP is IPerror");
+        assert_eq!(p.find("IPerror"), Some(2));
+        for (bytes, expr, want) in [
+            (PORT_UNREACH, "UDP in p", false),
+            (PORT_UNREACH, "p.haslayer(UDP)", false),
+            (PORT_UNREACH, "p.haslayer('UDP')", false),
+            (PORT_UNREACH, "UDPerror in p and IPerror in p", true),
+            (PORT_UNREACH, "p[UDPerror].dport == 9", true),
+            (PORT_UNREACH, "p[IPerror].dst == '198.19.0.1'", true),
+            (PORT_UNREACH, "p.getlayer(IP, 2) is None", true),
+            (PORT_UNREACH, "p.sprintf('%UDP.dport%') == '??'", true),
+            (PORT_UNREACH, "p[ICMP].type == 3", true),
+            (PORT_UNREACH, "UDP", false),
+            (NET_UNREACH_TCP, "TCP in p", false),
+            (NET_UNREACH_TCP, "p.haslayer(TCP)", false),
+            (
+                NET_UNREACH_TCP,
+                "TCPerror in p and p[TCPerror].dport == 80",
+                true,
+            ),
+            (TTL_EXCEEDED_ECHO, "ICMP in p", true),
+            (TTL_EXCEEDED_ECHO, "p.getlayer(ICMP, 2) is None", true),
+            (TTL_EXCEEDED_ECHO, "p[ICMP].type == 11", true),
+            (TTL_EXCEEDED_ECHO, "p[ICMPerror].id == 5", true),
+        ] {
+            assert_eq!(eval(bytes, expr), want, "{expr}");
+        }
+    }
+
+    #[test]
+    fn indexing_a_quoted_layer_by_its_real_name_fails() {
+        let mut f = PacketFilter::compile("test", "p[UDP].dport == 9").ok();
+        let f = f.as_mut().expect("compiles");
+        // IndexError counts as "no" in a filter
+        assert!(!f
+            .matches(Packet::dissect(&IP, &hex(PORT_UNREACH)))
+            .unwrap_or(true));
+    }
+}

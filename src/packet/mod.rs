@@ -166,8 +166,8 @@ impl Packet {
         }
     }
 
-    /// Index of the first layer called `name` (`IP` also finds quoted IP layers;
-    /// `IPerror` finds only quoted ones).
+    /// Index of the first layer called `name` (`IP` finds only real IP layers,
+    /// `IPerror` only the ones quoted in an ICMP error).
     pub fn find(&self, name: &str) -> Option<usize> {
         self.find_from(name, 0)
     }
@@ -288,6 +288,11 @@ pub fn field_int_in(layers: &[Layer], idx: usize, field: usize) -> u64 {
 }
 
 /// True when `l` answers to the layer name `name` (`IP`, `IPerror`, `Raw`...).
+/// A layer quoted inside an ICMP error answers only to its quoted name, as in
+/// Scapy, where `TCP in r` is False for an ICMP error quoting a TCP segment.
 pub fn layer_matches(l: &Layer, name: &str) -> bool {
-    l.def.name == name || (l.quoted && l.def.quoted_names.is_some_and(|(q, _)| q == name))
+    match (l.quoted, l.def.quoted_names) {
+        (true, Some((q, _))) => q == name,
+        _ => l.def.name == name,
+    }
 }

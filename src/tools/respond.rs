@@ -1,19 +1,36 @@
-//! `respond`: answers ICMP echo (8), timestamp (13, with real milliseconds
-//! since midnight UTC), information (15) and address-mask (17) requests sent
-//! to the addresses it owns, at layer 2 on one interface. Linux itself never
-//! answers address-mask requests; this makes the RFC 950 layout testable.
+//! `respond`: answers ICMP echo (8 -> 0), timestamp (13 -> 14, with real
+//! milliseconds since midnight UTC), information (15 -> 16) and address-mask
+//! (17 -> 18) requests sent to the addresses it owns, at layer 2 on one
+//! interface. Linux itself never answers address-mask requests; this makes
+//! the RFC 950 layout testable.
+//!
+//! It answers only what a host may answer (RFC 1122 3.2.2.6, RFC 1812
+//! 4.3.2.7): a valid, unfragmented, unicast request addressed to one of its
+//! own addresses from a source that could be a host, at most `rate_limit`
+//! answers a second to each source (a token bucket per source, as the
+//! kernel's icmp_ratelimit). Everything else is refused and counted by
+//! reason ([`Reason`]). [`decide`] is the whole decision on a frame's bytes;
+//! [`run`] reads and writes frames in batches through one socket.
 
 use super::Sink;
-use crate::layers::{ether::ETHER, icmp::ICMP, ipv4::IP};
-use crate::net::{NetError, Network, SendOptions, SniffOptions};
-use crate::packet::{Layer, Packet, Timestamp, Value};
+use crate::net::frames::{FrameSocket, LinkEvent, PACKET_OUTGOING};
+use crate::net::NetError;
+use crate::packet::Timestamp;
+use crate::wire::checksum;
+use std::collections::HashMap;
 use std::net::Ipv4Addr;
+use std::time::{Duration, Instant};
 
 #[derive(Clone, Debug)]
 pub struct Options {
     pub iface: String,
     /// Networks whose addresses we answer for.
     pub owns: Vec<(u32, u8)>,
+    /// The interface's own networks (their network and broadcast addresses
+    /// are never answered for nor accepted as sources); filled by `run`.
+    pub subnets: Vec<(u32, u8)>,
+    /// Our MAC address (frames to other MACs are ignored); filled by `run`.
+    pub mac: Option<[u8; 6]>,
     /// Request types to answer (8, 13, 15, 17).
     pub types: Vec<u64>,
     /// The mask given in address-mask replies.
@@ -21,203 +38,991 @@ pub struct Options {
     /// Stop after this many answers.
     pub count: Option<u64>,
     pub timeout: Option<f64>,
+    /// Answers per second to one source (0: no limit).
+    pub rate_limit: f64,
+    /// Answers one source may get in a burst (tokens of its bucket).
+    pub burst: f64,
+    /// Output lines as JSON objects.
+    pub json: bool,
+    /// No line per answer (the summary is still printed).
+    pub quiet: bool,
 }
 
-fn owned(o: &Options, a: u32) -> bool {
-    o.owns.iter().any(|&(base, p)| {
-        let m = if p == 0 {
-            0
-        } else {
-            u32::MAX << (32 - u32::from(p))
-        };
-        a & m == base & m
-    })
-}
-
-/// The answer to `req` (an Ether/IP/ICMP frame), if it is ours to answer.
-pub fn answer(o: &Options, req: &Packet) -> Option<Packet> {
-    let eth = req.layers.first().filter(|l| std::ptr::eq(l.def, &ETHER))?;
-    let ip = req.layers.get(1).filter(|l| std::ptr::eq(l.def, &IP))?;
-    let icmp = req.layers.get(2).filter(|l| std::ptr::eq(l.def, &ICMP))?;
-    let ty = icmp.int(crate::layers::icmp::TYPE);
-    let dst = ip.int(crate::layers::ipv4::DST) as u32;
-    if !o.types.contains(&ty) || !owned(o, dst) {
-        return None;
+impl Options {
+    /// Options answering `types` for `owns` on `iface`, with the default
+    /// rate limit (100 answers a second per source, burst of 100).
+    pub fn new(iface: &str, owns: Vec<(u32, u8)>, types: Vec<u64>, mask: Ipv4Addr) -> Options {
+        Options {
+            iface: iface.to_string(),
+            owns,
+            subnets: Vec::new(),
+            mac: None,
+            types,
+            mask,
+            count: None,
+            timeout: None,
+            rate_limit: 100.0,
+            burst: 100.0,
+            json: false,
+            quiet: false,
+        }
     }
-    let mut e = Layer::new(&ETHER);
-    e.set(0, Value::Int(eth.int(1)));
-    e.set(1, Value::Int(eth.int(0)));
-    let mut rip = Layer::new(&IP);
-    rip.set(crate::layers::ipv4::SRC, Value::Int(u64::from(dst)));
-    rip.set(
-        crate::layers::ipv4::DST,
-        Value::Int(ip.int(crate::layers::ipv4::SRC)),
+}
+
+/// Why a request was not answered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Reason {
+    /// Source MAC is a broadcast or multicast address.
+    EtherSrcGroup,
+    /// Frame sent to the Ethernet broadcast or a multicast address.
+    EtherDstGroup,
+    /// Shorter than an IPv4 header.
+    IpTruncated,
+    /// IP version other than 4 in an IPv4 frame.
+    IpVersion,
+    /// Header length below 5 words or beyond the frame.
+    IpHeaderLength,
+    /// Total length below the header or beyond the frame.
+    IpTotalLength,
+    IpChecksum,
+    /// A fragment (MF set or non-zero offset).
+    IpFragment,
+    /// Destination 255.255.255.255 or a subnet broadcast address.
+    DstBroadcast,
+    /// Destination is the network address of a subnet.
+    DstNetwork,
+    DstMulticast,
+    /// Source 0.0.0.0/8.
+    SrcUnspecified,
+    /// Source 127.0.0.0/8.
+    SrcLoopback,
+    /// Source 255.255.255.255 or a subnet broadcast address.
+    SrcBroadcast,
+    /// Source 224.0.0.0/4.
+    SrcMulticast,
+    /// Source 240.0.0.0/4 (reserved, class E).
+    SrcReserved,
+    /// Source is one of the addresses we answer for.
+    SrcOwn,
+    /// ICMP message shorter than its type's fixed part.
+    IcmpTruncated,
+    IcmpChecksum,
+    /// The source's token bucket is empty.
+    RateLimited,
+}
+
+impl Reason {
+    pub const ALL: [Reason; 20] = [
+        Reason::EtherSrcGroup,
+        Reason::EtherDstGroup,
+        Reason::IpTruncated,
+        Reason::IpVersion,
+        Reason::IpHeaderLength,
+        Reason::IpTotalLength,
+        Reason::IpChecksum,
+        Reason::IpFragment,
+        Reason::DstBroadcast,
+        Reason::DstNetwork,
+        Reason::DstMulticast,
+        Reason::SrcUnspecified,
+        Reason::SrcLoopback,
+        Reason::SrcBroadcast,
+        Reason::SrcMulticast,
+        Reason::SrcReserved,
+        Reason::SrcOwn,
+        Reason::IcmpTruncated,
+        Reason::IcmpChecksum,
+        Reason::RateLimited,
+    ];
+
+    /// The name shown in the summary and in JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            Reason::EtherSrcGroup => "ether-src-group",
+            Reason::EtherDstGroup => "ether-dst-group",
+            Reason::IpTruncated => "ip-truncated",
+            Reason::IpVersion => "ip-version",
+            Reason::IpHeaderLength => "ip-header-length",
+            Reason::IpTotalLength => "ip-total-length",
+            Reason::IpChecksum => "ip-checksum",
+            Reason::IpFragment => "ip-fragment",
+            Reason::DstBroadcast => "dst-broadcast",
+            Reason::DstNetwork => "dst-network",
+            Reason::DstMulticast => "dst-multicast",
+            Reason::SrcUnspecified => "src-unspecified",
+            Reason::SrcLoopback => "src-loopback",
+            Reason::SrcBroadcast => "src-broadcast",
+            Reason::SrcMulticast => "src-multicast",
+            Reason::SrcReserved => "src-reserved",
+            Reason::SrcOwn => "src-own-address",
+            Reason::IcmpTruncated => "icmp-truncated",
+            Reason::IcmpChecksum => "icmp-checksum",
+            Reason::RateLimited => "rate-limited",
+        }
+    }
+
+    fn index(self) -> usize {
+        Reason::ALL.iter().position(|r| *r == self).unwrap_or(0)
+    }
+}
+
+/// What to do with one received frame.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    /// The reply (of this ICMP type) was written to the output buffer.
+    Answer(u8),
+    /// Not an ICMP request of ours (other protocols, other hosts' traffic).
+    Ignore,
+    Refuse(Reason),
+}
+
+/// Per-source token buckets and the IP id counter: the state [`decide`]
+/// keeps between frames.
+pub struct Guard {
+    rate: f64,
+    burst: f64,
+    buckets: HashMap<u32, (f64, Instant)>,
+    ip_id: u16,
+}
+
+/// Sources remembered at most; idle (full) buckets are forgotten first.
+const MAX_SOURCES: usize = 65_536;
+
+impl Guard {
+    pub fn new(rate: f64, burst: f64) -> Guard {
+        Guard {
+            rate,
+            burst: burst.max(1.0),
+            buckets: HashMap::new(),
+            ip_id: (std::process::id() & 0xffff) as u16,
+        }
+    }
+
+    /// Takes a token of `src`'s bucket at time `now`; false when empty.
+    pub fn allow(&mut self, src: u32, now: Instant) -> bool {
+        if self.rate <= 0.0 {
+            return true;
+        }
+        if self.buckets.len() >= MAX_SOURCES && !self.buckets.contains_key(&src) {
+            let (rate, burst) = (self.rate, self.burst);
+            self.buckets.retain(|_, (tokens, at)| {
+                *tokens + now.saturating_duration_since(*at).as_secs_f64() * rate < burst
+            });
+            if self.buckets.len() >= MAX_SOURCES {
+                self.buckets.clear();
+            }
+        }
+        let (rate, burst) = (self.rate, self.burst);
+        let b = self.buckets.entry(src).or_insert((burst, now));
+        b.0 = (b.0 + now.saturating_duration_since(b.1).as_secs_f64() * rate).min(burst);
+        b.1 = now;
+        if b.0 >= 1.0 {
+            b.0 -= 1.0;
+            true
+        } else {
+            false
+        }
+    }
+}
+
+fn mask_of(p: u8) -> u32 {
+    if p == 0 {
+        0
+    } else {
+        u32::MAX << (32 - u32::from(p.min(32)))
+    }
+}
+
+fn in_net(a: u32, (base, p): (u32, u8)) -> bool {
+    a & mask_of(p) == base & mask_of(p)
+}
+
+/// The broadcast and network addresses of networks that have them (/30 and
+/// wider: /31 and /32 have none, RFC 3021).
+fn special(nets: &[(u32, u8)], a: u32) -> Option<Reason> {
+    for &(base, p) in nets {
+        if p >= 31 || !in_net(a, (base, p)) {
+            continue;
+        }
+        let host = a & !mask_of(p);
+        if host == !mask_of(p) {
+            return Some(Reason::DstBroadcast);
+        }
+        if host == 0 {
+            return Some(Reason::DstNetwork);
+        }
+    }
+    None
+}
+
+fn be16(b: &[u8], at: usize) -> u16 {
+    u16::from_be_bytes([b[at], b[at + 1]])
+}
+
+fn be32(b: &[u8], at: usize) -> u32 {
+    u32::from_be_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]])
+}
+
+fn is_group(mac: &[u8]) -> bool {
+    mac[0] & 1 == 1
+}
+
+/// Milliseconds since midnight UTC (the ICMP timestamp clock).
+pub fn ms_since_midnight(t: Timestamp) -> u32 {
+    (t.secs.rem_euclid(86_400) as u32) * 1000 + t.nanos / 1_000_000
+}
+
+/// Decides on one received Ethernet frame and, for an answer, writes the
+/// reply frame into `out` (cleared first). `now` drives the rate limit and
+/// `ms` is the time of day put in timestamp replies.
+pub fn decide(
+    o: &Options,
+    frame: &[u8],
+    guard: &mut Guard,
+    now: Instant,
+    ms: u32,
+    out: &mut Vec<u8>,
+) -> Verdict {
+    use Verdict::{Answer, Ignore, Refuse};
+    out.clear();
+    if frame.len() < 14 || be16(frame, 12) != 0x0800 {
+        return Ignore;
+    }
+    let ip = &frame[14..];
+    if ip.is_empty() {
+        return Refuse(Reason::IpTruncated);
+    }
+    if ip[0] >> 4 != 4 {
+        return Refuse(Reason::IpVersion);
+    }
+    if ip.len() < 20 {
+        return Refuse(Reason::IpTruncated);
+    }
+    let ihl = usize::from(ip[0] & 0x0f) * 4;
+    if ihl < 20 || ihl > ip.len() {
+        return Refuse(Reason::IpHeaderLength);
+    }
+    let total = usize::from(be16(ip, 2));
+    if total < ihl || total > ip.len() {
+        return Refuse(Reason::IpTotalLength);
+    }
+    if ip[9] != 1 {
+        return Ignore;
+    }
+    let icmp = &ip[ihl..total];
+    let ty = icmp.first().copied().map(u64::from);
+    if !ty.is_some_and(|t| o.types.contains(&t)) {
+        return Ignore;
+    }
+    let (src, dst) = (be32(ip, 12), be32(ip, 16));
+    // where it was sent: only our unicast addresses are answered
+    let dst_ip = Ipv4Addr::from(dst);
+    if dst_ip.is_multicast() {
+        return Refuse(Reason::DstMulticast);
+    }
+    if dst == u32::MAX {
+        return Refuse(Reason::DstBroadcast);
+    }
+    if let Some(r) = special(&o.subnets, dst).or_else(|| special(&o.owns, dst)) {
+        return Refuse(r);
+    }
+    if !o.owns.iter().any(|n| in_net(dst, *n)) {
+        return Ignore;
+    }
+    if let Some(m) = o.mac {
+        if !is_group(&frame[0..6]) && frame[0..6] != m {
+            return Ignore;
+        }
+    }
+    if is_group(&frame[0..6]) {
+        return Refuse(Reason::EtherDstGroup);
+    }
+    if is_group(&frame[6..12]) {
+        return Refuse(Reason::EtherSrcGroup);
+    }
+    if checksum(&ip[..ihl]) != 0 {
+        return Refuse(Reason::IpChecksum);
+    }
+    if be16(ip, 6) & 0x3fff != 0 {
+        return Refuse(Reason::IpFragment);
+    }
+    // who it came from: a host, not a broadcast, group, loopback or us
+    let src_ip = Ipv4Addr::from(src);
+    let first = src >> 24;
+    let src_bad = if first == 0 {
+        Some(Reason::SrcUnspecified)
+    } else if first == 127 {
+        Some(Reason::SrcLoopback)
+    } else if src == u32::MAX {
+        Some(Reason::SrcBroadcast)
+    } else if src_ip.is_multicast() {
+        Some(Reason::SrcMulticast)
+    } else if first >= 240 {
+        Some(Reason::SrcReserved)
+    } else if special(&o.subnets, src)
+        .or_else(|| special(&o.owns, src))
+        .is_some()
+    {
+        Some(Reason::SrcBroadcast)
+    } else if o.owns.iter().any(|n| in_net(src, *n)) {
+        Some(Reason::SrcOwn)
+    } else {
+        None
+    };
+    if let Some(r) = src_bad {
+        return Refuse(r);
+    }
+    let ty = icmp[0];
+    let need = match ty {
+        13 => 20,
+        17 => 12,
+        _ => 8,
+    };
+    if icmp.len() < need {
+        return Refuse(Reason::IcmpTruncated);
+    }
+    if checksum(icmp) != 0 {
+        return Refuse(Reason::IcmpChecksum);
+    }
+    if !guard.allow(src, now) {
+        return Refuse(Reason::RateLimited);
+    }
+    // echo 8 -> 0; timestamp 13 -> 14, information 15 -> 16, mask 17 -> 18
+    let Some(reply_ty) = crate::layers::icmp::REQUEST_REPLY
+        .iter()
+        .find(|(q, _)| *q == u64::from(ty))
+        .map(|(_, r)| *r as u8)
+    else {
+        return Ignore;
+    };
+    // the reply's ICMP message: echo and information carry the data back
+    let body_len = match ty {
+        13 => 20,
+        17 => 12,
+        _ => icmp.len(),
+    };
+    out.reserve(14 + 20 + body_len);
+    out.extend_from_slice(&frame[6..12]);
+    out.extend_from_slice(
+        &o.mac
+            .unwrap_or([frame[0], frame[1], frame[2], frame[3], frame[4], frame[5]]),
     );
-    let mut r = Layer::new(&ICMP);
-    r.set(crate::layers::icmp::TYPE, Value::Int(ty + 1));
-    r.set(
-        crate::layers::icmp::ID,
-        Value::Int(icmp.int(crate::layers::icmp::ID)),
-    );
-    r.set(
-        crate::layers::icmp::SEQ,
-        Value::Int(icmp.int(crate::layers::icmp::SEQ)),
-    );
-    let mut layers = vec![e, rip];
+    out.extend_from_slice(&[0x08, 0x00]);
+    guard.ip_id = guard.ip_id.wrapping_add(1);
+    let tot = (20 + body_len) as u16;
+    out.extend_from_slice(&[0x45, ip[1]]);
+    out.extend_from_slice(&tot.to_be_bytes());
+    out.extend_from_slice(&guard.ip_id.to_be_bytes());
+    out.extend_from_slice(&[0, 0, 64, 1, 0, 0]);
+    out.extend_from_slice(&dst.to_be_bytes());
+    out.extend_from_slice(&src.to_be_bytes());
+    let c = checksum(&out[14..34]);
+    out[24..26].copy_from_slice(&c.to_be_bytes());
+    let at = out.len();
+    out.extend_from_slice(&icmp[..body_len]);
+    out[at] = reply_ty;
+    out[at + 1] = 0;
+    out[at + 2] = 0;
+    out[at + 3] = 0;
     match ty {
         13 => {
-            let now = Timestamp::now();
-            let ms =
-                ((now.secs.rem_euclid(86_400)) * 1000 + i64::from(now.nanos / 1_000_000)) as u64;
-            r.set(
-                crate::layers::icmp::TS_ORI,
-                Value::Int(icmp.int(crate::layers::icmp::TS_ORI)),
-            );
-            r.set(crate::layers::icmp::TS_RX, Value::Int(ms));
-            r.set(crate::layers::icmp::TS_TX, Value::Int(ms));
-            layers.push(r);
+            // originate stays; receive and transmit are now
+            out[at + 12..at + 16].copy_from_slice(&ms.to_be_bytes());
+            out[at + 16..at + 20].copy_from_slice(&ms.to_be_bytes());
         }
-        17 => {
-            r.set(
-                crate::layers::icmp::ADDR_MASK,
-                Value::Int(u64::from(u32::from(o.mask))),
-            );
-            layers.push(r);
-        }
-        _ => {
-            layers.push(r);
-            // echo and information replies carry the request's data back
-            layers.extend(
-                req.layers[3..]
-                    .iter()
-                    .filter(|l| l.def.name == "Raw")
-                    .cloned(),
-            );
-        }
+        17 => out[at + 8..at + 12].copy_from_slice(&u32::from(o.mask).to_be_bytes()),
+        _ => {}
     }
-    Some(Packet {
-        layers,
-        ..Packet::default()
-    })
+    let c = checksum(&out[at..]);
+    out[at + 2..at + 4].copy_from_slice(&c.to_be_bytes());
+    Answer(reply_ty)
 }
 
 fn type_name(t: u64) -> &'static str {
     crate::layers::icmp::type_name(t).unwrap_or("icmp")
 }
 
-/// Answers until `count` answers, the timeout, or Ctrl-C. Returns how many.
-pub fn run(net: &dyn Network, o: &Options, sink: Sink) -> Result<u64, NetError> {
-    let mut answered = 0u64;
-    let mut failure: Option<NetError> = None;
-    let sniff = SniffOptions {
-        iface: Some(o.iface.clone()),
-        timeout: o.timeout,
-        filter: None,
-    };
-    sink(&format!(
-        "answering {} on {} for {}",
-        o.types
-            .iter()
-            .map(|t| type_name(*t))
-            .collect::<Vec<_>>()
-            .join(", "),
-        o.iface,
-        o.owns
-            .iter()
-            .map(|(b, p)| format!("{}/{p}", Ipv4Addr::from(*b)))
-            .collect::<Vec<_>>()
-            .join(", ")
-    ));
-    let send_opts = SendOptions {
-        iface: Some(o.iface.clone()),
-        layer2: true,
-        ..SendOptions::default()
-    };
-    net.sniff(&sniff, &mut |w| {
-        let req = w.packet();
-        let Some(reply) = answer(o, &req) else {
-            return true;
-        };
-        let from = Ipv4Addr::from(req.layers[1].int(crate::layers::ipv4::SRC) as u32);
-        let to = Ipv4Addr::from(req.layers[1].int(crate::layers::ipv4::DST) as u32);
-        let ty = req.layers[2].int(0);
-        if let Err(e) = net.send(&mut std::iter::once(reply), &send_opts) {
-            failure = Some(e);
-            return false;
-        }
-        answered += 1;
-        sink(&format!("answered {} from {from} for {to}", type_name(ty)));
-        o.count.is_none_or(|c| answered < c)
-    })?;
-    crate::sys::clear_interrupt();
-    match failure {
-        Some(e) => Err(e),
-        None => Ok(answered),
+/// What a run did: answers, frames ignored, requests refused by reason.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Stats {
+    pub answered: u64,
+    pub ignored: u64,
+    pub refused: [u64; 20],
+    /// Replies the link did not take (it was down).
+    pub unsent: u64,
+    pub link_down: u64,
+}
+
+impl Stats {
+    pub fn refused_total(&self) -> u64 {
+        self.refused.iter().sum()
     }
+
+    pub fn count(&mut self, r: Reason) {
+        self.refused[r.index()] += 1;
+    }
+
+    pub fn refused_by(&self, r: Reason) -> u64 {
+        self.refused[r.index()]
+    }
+
+    /// `answered 3, refused 2 (ip-checksum 1, rate-limited 1), ignored 40`.
+    pub fn text(&self) -> String {
+        let parts: Vec<String> = Reason::ALL
+            .iter()
+            .filter(|r| self.refused_by(**r) > 0)
+            .map(|r| format!("{} {}", r.name(), self.refused_by(*r)))
+            .collect();
+        let mut s = format!(
+            "answered {}, refused {}{}, ignored {}",
+            self.answered,
+            self.refused_total(),
+            if parts.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", parts.join(", "))
+            },
+            self.ignored
+        );
+        if self.unsent > 0 || self.link_down > 0 {
+            s.push_str(&format!(
+                ", link down {} times, {} replies not sent",
+                self.link_down, self.unsent
+            ));
+        }
+        s
+    }
+
+    pub fn json(&self) -> String {
+        let refused: Vec<String> = Reason::ALL
+            .iter()
+            .map(|r| format!("\"{}\":{}", r.name(), self.refused_by(*r)))
+            .collect();
+        format!(
+            "{{\"type\":\"summary\",\"answered\":{},\"refused_total\":{},\"refused\":{{{}}},\"ignored\":{},\"link_down\":{},\"unsent\":{}}}",
+            self.answered,
+            self.refused_total(),
+            refused.join(","),
+            self.ignored,
+            self.link_down,
+            self.unsent
+        )
+    }
+}
+
+/// Answers until `count` answers, the timeout, or Ctrl-C, through one socket
+/// read and written in batches. A link that goes down and comes back is
+/// waited out; an interface deleted for good ends the run with an error.
+/// The statistics are returned with the error, if any.
+pub fn run(o: &Options, sink: Sink) -> (Stats, Result<(), NetError>) {
+    let mut stats = Stats::default();
+    let mut o = o.clone();
+    if let Some(i) = crate::net::route::iface_by_name(&o.iface) {
+        if o.mac.is_none() {
+            o.mac = i.mac;
+        }
+        if o.subnets.is_empty() {
+            o.subnets = i.addrs.iter().map(|(a, p)| (u32::from(*a), *p)).collect();
+        }
+    }
+    let mut sock = match FrameSocket::open(Some(&o.iface), false, None) {
+        Ok(s) => s,
+        Err(e) => return (stats, Err(e)),
+    };
+    let types = o
+        .types
+        .iter()
+        .map(|t| type_name(*t))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let owns = o
+        .owns
+        .iter()
+        .map(|(b, p)| format!("{}/{p}", Ipv4Addr::from(*b)))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let limit = if o.rate_limit > 0.0 {
+        format!("{} a second per source", o.rate_limit)
+    } else {
+        "no limit".into()
+    };
+    if o.json {
+        sink(&format!(
+            "{{\"type\":\"start\",\"iface\":{},\"types\":\"{types}\",\"addrs\":\"{owns}\",\"rate_limit\":{}}}",
+            crate::packet::json::escape(&o.iface),
+            o.rate_limit
+        ));
+    } else {
+        sink(&format!(
+            "answering {types} on {} for {owns} ({limit})",
+            o.iface
+        ));
+    }
+    let deadline = o
+        .timeout
+        .map(|t| Instant::now() + Duration::from_secs_f64(t.max(0.0)));
+    let mut guard = Guard::new(o.rate_limit, o.burst);
+    let mut replies: Vec<Vec<u8>> = (0..crate::net::frames::BATCH).map(|_| Vec::new()).collect();
+    let mut result = Ok(());
+    'outer: loop {
+        if crate::sys::INTERRUPTED.load(std::sync::atomic::Ordering::Relaxed)
+            || deadline.is_some_and(|d| Instant::now() >= d)
+            || o.count.is_some_and(|c| stats.answered >= c)
+        {
+            break;
+        }
+        let wait = deadline
+            .map(|d| d.saturating_duration_since(Instant::now()))
+            .unwrap_or(Duration::from_millis(100))
+            .min(Duration::from_millis(100));
+        let n = match sock.recv_batch(wait) {
+            Ok(Ok(n)) => n,
+            Ok(Err(ev)) => {
+                if ev == LinkEvent::Down {
+                    stats.link_down += 1;
+                }
+                let what = match ev {
+                    LinkEvent::Down => "is down; waiting for it to come back",
+                    LinkEvent::Reopened => "was recreated; answering on the new one",
+                };
+                if !o.json {
+                    sink(&format!("{} {what}", o.iface));
+                }
+                continue;
+            }
+            Err(e) => {
+                result = Err(e);
+                break;
+            }
+        };
+        if n == 0 {
+            continue;
+        }
+        let now = Instant::now();
+        let ms = ms_since_midnight(Timestamp::now());
+        let mut k = 0;
+        let mut lines: Vec<String> = Vec::new();
+        for i in 0..n {
+            let f = sock.frame(i);
+            if f.pkttype == PACKET_OUTGOING {
+                continue;
+            }
+            if o.count.is_some_and(|c| stats.answered + k as u64 >= c) {
+                break;
+            }
+            match decide(&o, f.bytes, &mut guard, now, ms, &mut replies[k]) {
+                Verdict::Answer(ty) => {
+                    if !o.quiet {
+                        let r = &replies[k];
+                        let (to, from) = (&r[26..30], &r[30..34]);
+                        let from = Ipv4Addr::new(from[0], from[1], from[2], from[3]);
+                        let to = Ipv4Addr::new(to[0], to[1], to[2], to[3]);
+                        let req = crate::layers::icmp::REQUEST_REPLY
+                            .iter()
+                            .find(|(_, r)| *r == u64::from(ty))
+                            .map(|(q, _)| type_name(*q))
+                            .unwrap_or("icmp");
+                        lines.push(if o.json {
+                            format!("{{\"type\":\"answer\",\"request\":\"{req}\",\"from\":\"{from}\",\"for\":\"{to}\"}}")
+                        } else {
+                            format!("answered {req} from {from} for {to}")
+                        });
+                    }
+                    k += 1;
+                }
+                Verdict::Ignore => stats.ignored += 1,
+                Verdict::Refuse(r) => stats.count(r),
+            }
+        }
+        if k > 0 {
+            let frames: Vec<&[u8]> = replies[..k].iter().map(|r| r.as_slice()).collect();
+            match sock.send_batch(&frames) {
+                Ok(sent) => {
+                    stats.answered += sent as u64;
+                    stats.unsent += (k - sent) as u64;
+                    for l in lines.iter().take(sent) {
+                        sink(l);
+                    }
+                }
+                Err(e) => {
+                    result = Err(e);
+                    break 'outer;
+                }
+            }
+        }
+    }
+    crate::sys::clear_interrupt();
+    if o.json {
+        sink(&stats.json());
+    }
+    (stats, result)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::packet::Input;
+    use crate::layers::{ether::ETHER, icmp::ICMP, ipv4::IP};
+    use crate::packet::{Input, Layer, Packet};
 
-    fn request(ty: i128, dst: &str) -> Packet {
+    const OUR_MAC: [u8; 6] = [2, 0, 0, 0, 0, 2];
+
+    fn request(ty: i128, src: &str, dst: &str) -> Vec<u8> {
         let mut e = Layer::new(&ETHER);
         e.set_input("src", Input::Str("02:00:00:00:00:01".into()))
             .unwrap();
         e.set_input("dst", Input::Str("02:00:00:00:00:02".into()))
             .unwrap();
         let mut ip = Layer::new(&IP);
-        ip.set_input("src", Input::Str("198.18.0.1".into()))
-            .unwrap();
+        ip.set_input("src", Input::Str(src.into())).unwrap();
         ip.set_input("dst", Input::Str(dst.into())).unwrap();
         let mut icmp = Layer::new(&ICMP);
         icmp.set_input("type", Input::Int(ty)).unwrap();
         icmp.set_input("id", Input::Int(9)).unwrap();
         icmp.set_input("seq", Input::Int(4)).unwrap();
-        let p = Packet {
-            layers: vec![e, ip, icmp],
+        let mut layers = vec![e, ip, icmp];
+        if ty == 8 {
+            let mut raw = Layer::new(crate::layers::raw());
+            raw.set(0, crate::packet::Value::Bytes(b"abcdefgh".to_vec()));
+            layers.push(raw);
+        }
+        Packet {
+            layers,
             ..Packet::default()
-        };
-        Packet::dissect(&ETHER, &p.build())
+        }
+        .build()
+    }
+
+    fn req(ty: i128, dst: &str) -> Vec<u8> {
+        request(ty, "198.18.0.1", dst)
     }
 
     fn opts() -> Options {
-        Options {
-            iface: "x".into(),
-            owns: vec![(u32::from(Ipv4Addr::new(198, 19, 0, 0)), 16)],
-            types: vec![8, 13, 15, 17],
-            mask: Ipv4Addr::new(255, 255, 0, 0),
-            count: None,
-            timeout: None,
+        let mut o = Options::new(
+            "x",
+            vec![(u32::from(Ipv4Addr::new(198, 19, 0, 0)), 16)],
+            vec![8, 13, 15, 17],
+            Ipv4Addr::new(255, 255, 0, 0),
+        );
+        o.mac = Some(OUR_MAC);
+        o.subnets = vec![(u32::from(Ipv4Addr::new(198, 18, 2, 2)), 30)];
+        o
+    }
+
+    fn verdict(o: &Options, frame: &[u8]) -> (Verdict, Vec<u8>) {
+        let mut g = Guard::new(0.0, 1.0);
+        let mut out = Vec::new();
+        let v = decide(o, frame, &mut g, Instant::now(), 1234, &mut out);
+        (v, out)
+    }
+
+    fn answer(o: &Options, frame: &[u8]) -> Packet {
+        match verdict(o, frame) {
+            (Verdict::Answer(_), out) => Packet::dissect(&ETHER, &out),
+            (v, _) => panic!("not answered: {v:?}"),
         }
     }
 
     #[test]
-    fn answers_mask_and_timestamp_requests_for_owned_addresses() {
-        let r = answer(&opts(), &request(17, "198.19.5.5")).expect("answered");
-        let d = Packet::dissect(&ETHER, &r.build());
+    fn answers_each_request_with_its_reply_type_keeping_id_seq_and_data() {
+        let o = opts();
+        let d = answer(&o, &req(8, "198.19.5.5"));
         assert_eq!(
             crate::packet::show::summary(&d),
-            "Ether / IP / ICMP 198.19.5.5 > 198.18.0.1 address-mask-reply 0"
+            "Ether / IP / ICMP 198.19.5.5 > 198.18.0.1 echo-reply 0 / Raw"
         );
-        assert_eq!(d.layers[2].int(crate::layers::icmp::ADDR_MASK), 0xffff_0000);
+        assert_eq!(d.layers[2].int(crate::layers::icmp::ID), 9);
+        assert_eq!(d.layers[2].int(crate::layers::icmp::SEQ), 4);
         assert_eq!(
             d.layers[0].int(0),
             0x0200_0000_0001,
             "back to the requester's MAC"
         );
-        let r = answer(&opts(), &request(13, "198.19.5.5")).expect("answered");
-        let d = Packet::dissect(&ETHER, &r.build());
+        assert_eq!(d.layers[0].int(1), 0x0200_0000_0002, "from ours");
+        let raw = d.layers.iter().find(|l| l.def.name == "Raw").expect("data");
+        assert_eq!(
+            raw.get(0),
+            Some(&crate::packet::Value::Bytes(b"abcdefgh".to_vec()))
+        );
+        let d = answer(&o, &req(17, "198.19.5.5"));
+        assert_eq!(
+            crate::packet::show::summary(&d),
+            "Ether / IP / ICMP 198.19.5.5 > 198.18.0.1 address-mask-reply 0"
+        );
+        assert_eq!(d.layers[2].int(crate::layers::icmp::ADDR_MASK), 0xffff_0000);
+        let d = answer(&o, &req(13, "198.19.5.5"));
         assert_eq!(d.layers[2].int(0), 14);
-        assert!(d.layers[2].int(crate::layers::icmp::TS_RX) < 86_400_000);
-        assert!(
-            answer(&opts(), &request(17, "198.18.5.5")).is_none(),
+        assert_eq!(d.layers[2].int(crate::layers::icmp::ID), 9);
+        assert_eq!(d.layers[2].int(crate::layers::icmp::TS_RX), 1234);
+        assert_eq!(d.layers[2].int(crate::layers::icmp::TS_TX), 1234);
+        let d = answer(&o, &req(15, "198.19.5.5"));
+        assert_eq!(d.layers[2].int(0), 16);
+        assert_eq!(d.layers[2].int(crate::layers::icmp::SEQ), 4);
+        // every checksum of every reply is right
+        for ty in [8, 13, 15, 17] {
+            let (_, out) = verdict(&o, &req(ty, "198.19.5.5"));
+            let r = crate::packet::verify::checksums(&Packet::dissect(&ETHER, &out));
+            assert_eq!(r.len(), 2, "IP and ICMP checksums");
+            assert!(
+                r.iter()
+                    .all(|c| c.status == crate::packet::verify::Status::Good),
+                "type {ty}: {r:?}"
+            );
+        }
+        assert_eq!(
+            verdict(&o, &req(17, "198.18.5.5")).0,
+            Verdict::Ignore,
             "not ours"
         );
-        assert!(
-            answer(&opts(), &request(0, "198.19.5.5")).is_none(),
+        assert_eq!(
+            verdict(&o, &req(0, "198.19.5.5")).0,
+            Verdict::Ignore,
             "not a request"
         );
+        let mut only_mask = opts();
+        only_mask.types = vec![17];
+        assert_eq!(
+            verdict(&only_mask, &req(8, "198.19.5.5")).0,
+            Verdict::Ignore
+        );
+    }
+
+    fn refused(o: &Options, frame: &[u8]) -> Reason {
+        match verdict(o, frame).0 {
+            Verdict::Refuse(r) => r,
+            v => panic!("not refused: {v:?}"),
+        }
+    }
+
+    /// Sets the IP header checksum of an Ether/IP frame after an edit.
+    fn fix_ip(mut f: Vec<u8>) -> Vec<u8> {
+        let ihl = usize::from(f[14] & 0x0f) * 4;
+        f[24] = 0;
+        f[25] = 0;
+        if 14 + ihl <= f.len() {
+            let c = checksum(&f[14..14 + ihl]);
+            f[24..26].copy_from_slice(&c.to_be_bytes());
+        }
+        f
+    }
+
+    #[test]
+    fn refuses_what_no_host_should_answer() {
+        let o = opts();
+        let good = req(8, "198.19.5.5");
+        assert!(matches!(verdict(&o, &good).0, Verdict::Answer(0)));
+        let cases: Vec<(&str, Vec<u8>, Reason)> = vec![
+            (
+                "source 255.255.255.255",
+                request(8, "255.255.255.255", "198.19.5.5"),
+                Reason::SrcBroadcast,
+            ),
+            (
+                "source 0.0.0.0",
+                request(8, "0.0.0.0", "198.19.5.5"),
+                Reason::SrcUnspecified,
+            ),
+            (
+                "source 127.0.0.1",
+                request(8, "127.0.0.1", "198.19.5.5"),
+                Reason::SrcLoopback,
+            ),
+            (
+                "source multicast",
+                request(8, "224.0.0.1", "198.19.5.5"),
+                Reason::SrcMulticast,
+            ),
+            (
+                "source class E",
+                request(8, "240.0.0.1", "198.19.5.5"),
+                Reason::SrcReserved,
+            ),
+            (
+                "source our own address",
+                request(8, "198.19.5.5", "198.19.5.5"),
+                Reason::SrcOwn,
+            ),
+            (
+                "source in our own network",
+                request(8, "198.19.9.9", "198.19.5.5"),
+                Reason::SrcOwn,
+            ),
+            (
+                "source the subnet broadcast",
+                request(8, "198.18.2.3", "198.19.5.5"),
+                Reason::SrcBroadcast,
+            ),
+            (
+                "source our network's broadcast",
+                request(8, "198.19.255.255", "198.19.5.5"),
+                Reason::SrcBroadcast,
+            ),
+            (
+                "destination 255.255.255.255",
+                req(8, "255.255.255.255"),
+                Reason::DstBroadcast,
+            ),
+            (
+                "destination subnet broadcast",
+                req(8, "198.18.2.3"),
+                Reason::DstBroadcast,
+            ),
+            (
+                "destination our network's broadcast",
+                req(8, "198.19.255.255"),
+                Reason::DstBroadcast,
+            ),
+            (
+                "destination network address",
+                req(8, "198.19.0.0"),
+                Reason::DstNetwork,
+            ),
+            (
+                "destination subnet network address",
+                req(8, "198.18.2.0"),
+                Reason::DstNetwork,
+            ),
+            (
+                "destination multicast",
+                req(8, "224.0.0.1"),
+                Reason::DstMulticast,
+            ),
+        ];
+        for (what, f, want) in cases {
+            assert_eq!(refused(&o, &f), want, "{what}");
+        }
+        // Ethernet: broadcast or multicast destination, group source
+        let mut f = good.clone();
+        f[0..6].copy_from_slice(&[0xff; 6]);
+        assert_eq!(refused(&o, &f), Reason::EtherDstGroup, "L2 broadcast");
+        let mut f = good.clone();
+        f[0..6].copy_from_slice(&[0x01, 0x00, 0x5e, 0, 0, 1]);
+        assert_eq!(refused(&o, &f), Reason::EtherDstGroup, "L2 multicast");
+        let mut f = good.clone();
+        f[6] |= 1;
+        assert_eq!(refused(&o, &f), Reason::EtherSrcGroup, "group source MAC");
+        let mut f = good.clone();
+        f[0..6].copy_from_slice(&[2, 0, 0, 0, 0, 9]);
+        assert_eq!(verdict(&o, &f).0, Verdict::Ignore, "another host's frame");
+        // checksums
+        let mut f = good.clone();
+        f[22] ^= 0x01; // ttl, header checksum now wrong
+        assert_eq!(refused(&o, &f), Reason::IpChecksum);
+        let mut f = good.clone();
+        let last = f.len() - 1;
+        f[last] ^= 0xff;
+        assert_eq!(refused(&o, &f), Reason::IcmpChecksum);
+        // fragments: MF, and a non-zero offset
+        let mut f = good.clone();
+        f[20] = 0x20;
+        assert_eq!(
+            refused(&o, &fix_ip(f)),
+            Reason::IpFragment,
+            "more fragments"
+        );
+        let mut f = good.clone();
+        f[21] = 0x08;
+        assert_eq!(refused(&o, &fix_ip(f)), Reason::IpFragment, "offset");
+        // header length, version, total length
+        let mut f = good.clone();
+        f[14] = 0x44;
+        assert_eq!(refused(&o, &f), Reason::IpHeaderLength, "ihl 4");
+        let mut f = good.clone();
+        f[14] = 0x4f;
+        f.truncate(14 + 40);
+        assert_eq!(
+            refused(&o, &f),
+            Reason::IpHeaderLength,
+            "ihl beyond the frame"
+        );
+        let mut f = good.clone();
+        f[14] = 0x65;
+        assert_eq!(refused(&o, &fix_ip(f)), Reason::IpVersion, "version 6");
+        let mut f = good.clone();
+        let n = (f.len() - 14 + 1) as u16;
+        f[16..18].copy_from_slice(&n.to_be_bytes());
+        assert_eq!(
+            refused(&o, &fix_ip(f)),
+            Reason::IpTotalLength,
+            "length beyond the frame"
+        );
+        let mut f = good.clone();
+        f[16..18].copy_from_slice(&19u16.to_be_bytes());
+        assert_eq!(
+            refused(&o, &fix_ip(f)),
+            Reason::IpTotalLength,
+            "length below the header"
+        );
+        let f = good[..14 + 12].to_vec();
+        assert_eq!(refused(&o, &f), Reason::IpTruncated);
+        // a timestamp request cut short
+        let mut f = req(13, "198.19.5.5");
+        f.truncate(14 + 20 + 12);
+        let n = (20 + 12) as u16;
+        f[16..18].copy_from_slice(&n.to_be_bytes());
+        assert_eq!(refused(&o, &fix_ip(f)), Reason::IcmpTruncated);
+        // padding after the datagram is fine (short frames are padded to 60 bytes)
+        let mut f = req(17, "198.19.5.5");
+        f.extend_from_slice(&[0; 12]);
+        assert!(matches!(verdict(&o, &f).0, Verdict::Answer(18)));
+    }
+
+    #[test]
+    fn rate_limit_is_a_token_bucket_per_source() {
+        let o = opts();
+        let mut g = Guard::new(10.0, 3.0);
+        let t0 = Instant::now();
+        let mut out = Vec::new();
+        let a = request(8, "198.18.0.1", "198.19.5.5");
+        let b = request(8, "198.18.0.7", "198.19.5.5");
+        let v: Vec<Verdict> = (0..5)
+            .map(|_| decide(&o, &a, &mut g, t0, 0, &mut out))
+            .collect();
+        assert_eq!(
+            v.iter().filter(|v| matches!(v, Verdict::Answer(_))).count(),
+            3,
+            "burst of 3"
+        );
+        assert_eq!(v[4], Verdict::Refuse(Reason::RateLimited));
+        assert!(
+            matches!(decide(&o, &b, &mut g, t0, 0, &mut out), Verdict::Answer(_)),
+            "another source has its own bucket"
+        );
+        // 10 a second: one more token after 100 ms
+        let t1 = t0 + Duration::from_millis(100);
+        assert!(matches!(
+            decide(&o, &a, &mut g, t1, 0, &mut out),
+            Verdict::Answer(_)
+        ));
+        assert_eq!(
+            decide(&o, &a, &mut g, t1, 0, &mut out),
+            Verdict::Refuse(Reason::RateLimited)
+        );
+        let mut unlimited = Guard::new(0.0, 1.0);
+        for _ in 0..1000 {
+            assert!(matches!(
+                decide(&o, &a, &mut unlimited, t0, 0, &mut out),
+                Verdict::Answer(_)
+            ));
+        }
+    }
+
+    #[test]
+    fn summary_names_every_refusal() {
+        let mut s = Stats {
+            answered: 3,
+            ignored: 7,
+            ..Stats::default()
+        };
+        s.count(Reason::IpChecksum);
+        s.count(Reason::RateLimited);
+        s.count(Reason::RateLimited);
+        assert_eq!(
+            s.text(),
+            "answered 3, refused 3 (ip-checksum 1, rate-limited 2), ignored 7"
+        );
+        assert!(s.json().contains("\"rate-limited\":2"));
+        assert!(s.json().contains("\"answered\":3"));
+        let names: std::collections::HashSet<_> = Reason::ALL.iter().map(|r| r.name()).collect();
+        assert_eq!(names.len(), Reason::ALL.len());
     }
 }

@@ -39,6 +39,10 @@ pub struct Summary {
     pub other_icmp: u64,
     pub rtt_ms: Vec<f64>,
     pub elapsed: f64,
+    /// Why the sweep stopped early (the interface went down...), with how
+    /// many probes were never sent; what came before is counted.
+    pub fault: Option<String>,
+    pub unsent: u64,
 }
 
 /// fping's text for an ICMP unreachable code.
@@ -191,12 +195,17 @@ pub fn run(net: &dyn Network, o: &Options, sink: Sink) -> Result<Summary, NetErr
     let mut s = summary.lock().map(|s| s.clone()).unwrap_or_default();
     s.sent = r.sent as u64;
     s.elapsed = r.elapsed.as_secs_f64();
+    s.fault = r.fault_warning();
+    s.unsent = r.unsent as u64;
     print_summary(o, &s, &sink);
     Ok(s)
 }
 
 fn print_summary(o: &Options, s: &Summary, sink: &Sink) {
-    let timeouts = s.targets.saturating_sub(s.alive + s.unreachable);
+    let timeouts = s
+        .targets
+        .saturating_sub(s.alive + s.unreachable)
+        .saturating_sub(s.unsent);
     let (min, avg, max) = if s.rtt_ms.is_empty() {
         (0.0, 0.0, 0.0)
     } else {
@@ -210,8 +219,16 @@ fn print_summary(o: &Options, s: &Summary, sink: &Sink) {
     };
     if o.json {
         sink(&format!(
-            "{{\"type\":\"summary\",\"targets\":{},\"alive\":{},\"unreachable\":{},\"timeouts\":{timeouts},\"sent\":{},\"replies\":{},\"other_icmp\":{},\"rtt_ms\":{{\"min\":{min:.3},\"avg\":{avg:.3},\"max\":{max:.3}}},\"elapsed_s\":{:.3}}}",
-            s.targets, s.alive, s.unreachable, s.sent, s.replies, s.other_icmp, s.elapsed
+            "{{\"type\":\"summary\",\"targets\":{},\"alive\":{},\"unreachable\":{},\"timeouts\":{timeouts},\"sent\":{},\"replies\":{},\"other_icmp\":{},\"rtt_ms\":{{\"min\":{min:.3},\"avg\":{avg:.3},\"max\":{max:.3}}},\"elapsed_s\":{:.3}{}}}",
+            s.targets, s.alive, s.unreachable, s.sent, s.replies, s.other_icmp, s.elapsed,
+            match &s.fault {
+                Some(f) => format!(
+                    ",\"unsent\":{},\"fault\":{}",
+                    s.unsent,
+                    crate::packet::json::escape(f)
+                ),
+                None => String::new(),
+            }
         ));
         return;
     }
@@ -226,6 +243,12 @@ fn print_summary(o: &Options, s: &Summary, sink: &Sink) {
         " {:>11} timeouts (waiting for response)",
         timeouts
     ));
+    if s.unsent > 0 {
+        sink(&format!(
+            " {:>11} never sent (the sweep stopped early)",
+            s.unsent
+        ));
+    }
     sink(&format!(" {:>11} {kind}s sent", s.sent));
     sink(&format!(" {:>11} {kind} Replies received", s.replies));
     sink(&format!(" {:>11} other ICMP received", s.other_icmp));
