@@ -6,6 +6,13 @@ use expectrl::{ControlCode, Session};
 use std::process::Command;
 use std::time::Duration;
 
+/// An empty prompt waiting for input: rustyline redraws the prompt with the
+/// line (and its hint) as keys arrive, and those redraws also contain `>>> `;
+/// only a fresh prompt is followed directly by the carriage return that puts
+/// the cursor after it.
+const PROMPT: &str = ">>> \r";
+const MORE: &str = "... \r";
+
 fn start(state: &std::path::Path) -> Session {
     let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("packsmith"));
     cmd.env("XDG_STATE_HOME", state)
@@ -13,7 +20,7 @@ fn start(state: &std::path::Path) -> Session {
         .env("TERM", "xterm");
     let mut s = Session::spawn(cmd).expect("spawn packsmith in a pty");
     s.set_expect_timeout(Some(Duration::from_secs(20)));
-    s.expect(">>> ").expect("first prompt");
+    s.expect(PROMPT).expect("first prompt");
     s
 }
 
@@ -23,23 +30,23 @@ fn expressions_blocks_errors_and_underscore() {
     let mut s = start(dir.path());
     s.send_line("6 * 7").expect("send");
     s.expect("42").expect("repr printed");
-    s.expect(">>> ").expect("prompt");
+    s.expect(PROMPT).expect("prompt");
     s.send_line("_ + 1").expect("send");
     s.expect("43").expect("underscore holds the last value");
     s.send_line("for i in range(3):").expect("send");
-    s.expect("... ").expect("continuation prompt");
+    s.expect(MORE).expect("continuation prompt");
     s.send_line("    print('item', i * 10)").expect("send");
-    s.expect("... ").expect("block continues");
+    s.expect(MORE).expect("block continues");
     s.send_line("").expect("send");
     s.expect("item 20").expect("block ran");
     s.send_line("1/0").expect("send");
     s.expect("ZeroDivisionError: division by zero")
         .expect("error shown");
-    s.expect(">>> ").expect("session survives");
+    s.expect(PROMPT).expect("session survives");
     s.send_line("x = (1,").expect("send");
-    s.expect("... ").expect("open bracket continues");
+    s.expect(MORE).expect("open bracket continues");
     s.send_line(" 2)").expect("send");
-    s.expect(">>> ").expect("entry complete");
+    s.expect(PROMPT).expect("entry complete");
     s.send_line("print(x)").expect("send");
     s.expect("(1, 2)").expect("bracket joined");
     s.send_line("ICMP(typ=13)").expect("send");
@@ -49,7 +56,7 @@ fn expressions_blocks_errors_and_underscore() {
         .expect("packet repr");
     // keys typed before the prompt is back reach a terminal that is not in
     // raw mode yet, where Ctrl-D is the line discipline's, not the REPL's
-    s.expect(">>> ").expect("prompt before Ctrl-D");
+    s.expect(PROMPT).expect("prompt before Ctrl-D");
     s.send(ControlCode::EndOfTransmission).expect("ctrl-d");
     s.expect(expectrl::Eof).expect("exits on Ctrl-D");
 }
@@ -89,17 +96,17 @@ fn ctrl_c_cancels_line_and_running_command() {
     s.send("this line is abandoned").expect("send");
     s.send(ControlCode::EndOfText).expect("ctrl-c");
     s.expect("KeyboardInterrupt").expect("line cancelled");
-    s.expect(">>> ").expect("prompt again");
+    s.expect(PROMPT).expect("prompt again");
     // Ctrl-C only once the loop is seen running (a Ctrl-C that arrives
     // before the entry starts is cleared as belonging to the prompt)
     s.send_line("n = 0").expect("send");
-    s.expect(">>> ").expect("prompt");
-    s.send_line("while True: n += 1; print('spinning') if n == 1000 else None")
+    s.expect(PROMPT).expect("prompt");
+    s.send_line("while True: n += 1; print('spin' + 'ning') if n == 1000 else None")
         .expect("send");
     s.expect("spinning").expect("the loop runs");
     s.send(ControlCode::EndOfText).expect("ctrl-c");
     s.expect("KeyboardInterrupt").expect("command interrupted");
-    s.expect(">>> ").expect("still in the REPL");
+    s.expect(PROMPT).expect("still in the REPL");
     s.send_line("print('alive')").expect("send");
     s.expect("alive").expect("works after interrupt");
 }
@@ -109,7 +116,7 @@ fn history_persists_across_sessions() {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut s = start(dir.path());
     s.send_line("marker_value = 31337").expect("send");
-    s.expect(">>> ").expect("prompt");
+    s.expect(PROMPT).expect("prompt");
     std::thread::sleep(Duration::from_millis(100));
     s.send(ControlCode::EndOfTransmission).expect("ctrl-d");
     s.expect(expectrl::Eof).expect("exit");
