@@ -6,6 +6,7 @@
 
 pub mod capture;
 pub mod cli;
+pub mod fsutil;
 pub mod fuzzing;
 pub mod lang;
 pub mod layers;

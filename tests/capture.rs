@@ -679,3 +679,65 @@ fn sr_results_keep_their_times_and_pairs() {
         tshark_agrees(Path::new(&g));
     }
 }
+
+/// wrpcap never destroys a file: devices are written through, symbolic links
+/// survive, and a write that fails (a full disk) leaves the old file as it was.
+#[test]
+fn wrpcap_never_destroys_the_file_it_writes() {
+    use std::os::unix::fs::FileTypeExt;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let pkts = "[Ether()/IP(dst='198.18.0.1')/ICMP(), Ether()/IP(dst='198.18.0.2')/ICMP()]";
+    // a symbolic link stays a link; its target gets the capture
+    let real = dir.path().join("real.pcap");
+    let link = dir.path().join("link.pcap");
+    std::fs::write(&real, b"old").expect("seed");
+    std::os::unix::fs::symlink(&real, &link).expect("symlink");
+    let o = ps(&["-c", &format!("wrpcap({:?}, {pkts})", s(&link))]);
+    assert!(o.status.success(), "{}", err(&o));
+    assert!(std::fs::symlink_metadata(&link)
+        .expect("link")
+        .file_type()
+        .is_symlink());
+    assert_eq!(out(&ps(&["read", &s(&link)])).lines().count(), 2);
+    // a device is written through, never unlinked
+    let o = ps(&["-c", &format!("wrpcap('/dev/null', {pkts})")]);
+    assert!(o.status.success(), "{}", err(&o));
+    let m = std::fs::metadata("/dev/null").expect("/dev/null");
+    assert!(
+        m.file_type().is_char_device(),
+        "/dev/null is still a device"
+    );
+    let o = ps(&["-c", &format!("wrpcap('/dev/full', {pkts})")]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(err(&o).contains("No space left on device"), "{}", err(&o));
+    // a full disk mid-write: the old file is untouched (root: a tiny tmpfs)
+    let small = dir.path().join("small");
+    std::fs::create_dir(&small).expect("mkdir");
+    let mounted = Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=64k", "tmpfs", &s(&small)])
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|st| st.success());
+    if !mounted {
+        eprintln!("skipped the full-disk case: cannot mount a tmpfs (needs root)");
+        return;
+    }
+    let old = small.join("keep.pcap");
+    let o = ps(&["-c", &format!("wrpcap({:?}, {pkts})", s(&old))]);
+    assert!(o.status.success(), "{}", err(&o));
+    let before = std::fs::read(&old).expect("old capture");
+    let o = ps(&[
+        "-c",
+        &format!(
+            "wrpcap({:?}, [Ether()/IP(dst='198.18.0.1')/ICMP()/(b'x' * 1000)] * 200)",
+            s(&old)
+        ),
+    ]);
+    let after = std::fs::read(&old).expect("old capture still there");
+    let leftovers = std::fs::read_dir(&small).expect("dir").count();
+    let _ = Command::new("umount").arg(&small).status();
+    assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+    assert!(err(&o).contains("No space left on device"), "{}", err(&o));
+    assert_eq!(before, after, "the old file is unchanged");
+    assert_eq!(leftovers, 1, "the temporary file is removed");
+}

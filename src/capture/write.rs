@@ -87,6 +87,8 @@ pub struct Writer {
     interfaces: Vec<u32>,
     count: u64,
     warnings: Vec<String>,
+    /// For [`Writer::replace`]: the temporary that `close` renames into place.
+    replace: Option<crate::fsutil::Replace>,
 }
 
 /// Drops the first `skip` bytes written (the header pcap-file insists on
@@ -124,8 +126,13 @@ fn pcap_header(linktype: u32, nano: bool, endianness: Endianness) -> PcapHeader 
     }
 }
 
-fn write_err(name: &str, e: impl std::fmt::Display) -> Error {
-    Error::new(ErrorKind::Io, format!("{name}: cannot write: {e}"))
+fn write_err(name: &str, e: impl std::error::Error) -> Error {
+    // the innermost cause is the OS error ("No space left on device"), not
+    // the wrapper's "I/O error while writing"
+    Error::new(
+        ErrorKind::Io,
+        format!("{name}: cannot write: {}", crate::fsutil::os_text(&e)),
+    )
 }
 
 impl Writer {
@@ -139,6 +146,26 @@ impl Writer {
         let out: Box<dyn Write> = Box::new(std::io::BufWriter::with_capacity(256 << 10, f));
         let format = opts.format.unwrap_or_else(|| Format::for_path(path));
         Writer::start(out, path, format, opts)
+    }
+
+    /// Writes a whole capture that replaces `path` only once it is complete
+    /// (`wrpcap`): the packets go to a temporary file beside it, which
+    /// [`Writer::close`] renames over the target. Dropping the writer without
+    /// closing it (an error mid-way) leaves the old file untouched. Devices
+    /// and FIFOs are written through. With `append`, the file is extended in
+    /// place as [`Writer::create`] does.
+    pub fn replace(path: &str, opts: &WriteOptions) -> Result<Writer, Error> {
+        let existing = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+        if opts.append && existing > 0 {
+            return Writer::append(path, opts);
+        }
+        let (f, replace) =
+            crate::fsutil::create(std::path::Path::new(path)).map_err(|e| Error::io(path, &e))?;
+        let out: Box<dyn Write> = Box::new(std::io::BufWriter::with_capacity(256 << 10, f));
+        let format = opts.format.unwrap_or_else(|| Format::for_path(path));
+        let mut w = Writer::start(out, path, format, opts)?;
+        w.replace = replace;
+        Ok(w)
     }
 
     /// Writes a capture to any byte sink (stdout, memory).
@@ -191,6 +218,7 @@ impl Writer {
             interfaces: Vec::new(),
             count: 0,
             warnings: Vec::new(),
+            replace: None,
         };
         w.flush()?;
         Ok(w)
@@ -261,6 +289,7 @@ impl Writer {
                     interfaces: Vec::new(),
                     count,
                     warnings: Vec::new(),
+                    replace: None,
                 }
             }
             Format::PcapNg => {
@@ -362,7 +391,7 @@ impl Writer {
         let name = self.name.clone();
         if let Sink::Pending(_) = self.sink {
             let Sink::Pending(out) = std::mem::replace(&mut self.sink, Sink::Closed) else {
-                return Err(write_err(&name, "writer state"));
+                return Err(write_err(&name, std::io::Error::other("writer state")));
             };
             let pw = PcapWriter::with_header(out, pcap_header(lt, self.nano, Endianness::native()))
                 .map_err(|e| write_err(&name, e))?;
@@ -440,7 +469,9 @@ impl Writer {
     pub fn flush(&mut self) -> Result<(), Error> {
         let r = match &mut self.sink {
             Sink::Pending(w) => w.flush(),
-            Sink::Pcap(w) => w.flush().map_err(|e| std::io::Error::other(e.to_string())),
+            Sink::Pcap(w) => w
+                .flush()
+                .map_err(|e| std::io::Error::other(crate::fsutil::os_text(&e))),
             Sink::PcapNg(w) => w.get_mut().flush(),
             Sink::Closed => Ok(()),
         };
@@ -461,7 +492,11 @@ impl Writer {
         }
         let r = self.flush();
         self.sink = Sink::Closed;
-        r
+        r?;
+        match self.replace.take() {
+            Some(rep) => rep.commit().map_err(|e| write_err(&self.name, e)),
+            None => Ok(()),
+        }
     }
 
     pub fn is_closed(&self) -> bool {
@@ -471,6 +506,10 @@ impl Writer {
 
 impl Drop for Writer {
     fn drop(&mut self) {
-        let _ = self.close();
+        // a replacing writer never closed (an error mid-way) is abandoned:
+        // its temporary goes, the old file stays
+        if self.replace.is_none() {
+            let _ = self.close();
+        }
     }
 }

@@ -237,16 +237,14 @@ fn wrpcap_with(interp: &mut Interp, mut a: Args, format: Option<Format>, func: &
         list.push(e);
         Ok(())
     })?;
-    let mut w = Writer::create(&path, &opts).map_err(capture_error)?;
+    // a list written in one call either lands whole or not at all: it goes
+    // to a temporary renamed over the file at the end, so an error (a packet
+    // that cannot be built, a full disk) leaves the old file as it was
+    let mut w = Writer::replace(&path, &opts).map_err(capture_error)?;
     let r = write_entries(&mut w, list);
     report_warnings(&mut w);
     if let Err(e) = r {
-        // a list written in one call either lands whole or not at all
-        // (appending keeps what the file held before)
         drop(w);
-        if !opts.append {
-            let _ = std::fs::remove_file(&path);
-        }
         return Err(e);
     }
     w.close().map_err(capture_error)?;

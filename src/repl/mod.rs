@@ -103,7 +103,7 @@ pub fn run(color: bool) -> i32 {
                     if let Some(dir) = h.parent() {
                         let _ = std::fs::create_dir_all(dir);
                     }
-                    let _ = rl.save_history(h);
+                    save_history(&mut rl, h);
                 }
                 crate::sys::clear_interrupt();
                 eval_entry(&mut interp.borrow_mut(), &text, color);
@@ -157,6 +157,26 @@ pub fn eval_entry(interp: &mut Interp, text: &str, color: bool) {
             eprint!("{}", lang::render_error(&err, color));
             break;
         }
+    }
+}
+
+/// Saves the history through a temporary renamed over the file, so a full
+/// disk or a crash mid-write never leaves it truncated.
+fn save_history<H: rustyline::Helper, I: rustyline::history::History>(
+    rl: &mut rustyline::Editor<H, I>,
+    path: &std::path::Path,
+) {
+    match crate::fsutil::create(path) {
+        Ok((f, Some(rep))) => {
+            drop(f);
+            if rl.save_history(rep.temporary()).is_ok() {
+                let _ = rep.commit();
+            }
+        }
+        Ok((_, None)) => {
+            let _ = rl.save_history(path);
+        }
+        Err(_) => {}
     }
 }
 
