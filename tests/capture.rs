@@ -741,3 +741,74 @@ fn wrpcap_never_destroys_the_file_it_writes() {
     assert_eq!(before, after, "the old file is unchanged");
     assert_eq!(leftovers, 1, "the temporary file is removed");
 }
+
+/// The public captures of `tests/captures` (see SOURCES.md there) read as
+/// tshark reads them: the same number of packets in every file, and the same
+/// IPv4 source, destination and captured length for every packet where both
+/// decode an IPv4 header.
+#[test]
+fn public_captures_agree_with_tshark() {
+    if !have("tshark") {
+        eprintln!("skipped: tshark is not installed");
+        return;
+    }
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/captures");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("tests/captures")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "pcap" || x == "pcapng"))
+        .collect();
+    files.sort();
+    assert_eq!(files.len(), 15, "the 15 shared captures");
+    let (mut packets, mut fields) = (0usize, 0usize);
+    for f in &files {
+        let t = Command::new("tshark")
+            .args(["-n", "-r", &s(f), "-o", "ip.defragment:FALSE"])
+            .args(["-o", "ipv6.defragment:FALSE", "-T", "fields"])
+            .args(["-e", "ip.src", "-e", "ip.dst", "-e", "frame.cap_len"])
+            .args(["-E", "separator=/t"])
+            .output()
+            .expect("tshark");
+        let theirs: Vec<Vec<String>> = out(&t)
+            .lines()
+            .map(|l| {
+                l.split('\t')
+                    .map(|v| v.split(',').next().unwrap_or("").to_string())
+                    .collect()
+            })
+            .collect();
+        let o = ps(&[
+            "-c",
+            &format!(
+                "for p in PcapReader({:?}):\n    print(p[IP].src if IP in p else '', p[IP].dst if IP in p else '', len(bytes(p)), sep='\\t')",
+                s(f)
+            ),
+        ]);
+        let ours: Vec<Vec<String>> = out(&o)
+            .lines()
+            .map(|l| l.split('\t').map(String::from).collect())
+            .collect();
+        let name = f.file_name().map(|n| n.to_string_lossy().to_string());
+        assert_eq!(
+            ours.len(),
+            theirs.len(),
+            "{name:?}: packet count; {}",
+            err(&o)
+        );
+        for (i, (a, b)) in ours.iter().zip(&theirs).enumerate() {
+            for k in 0..3 {
+                let (x, y) = (
+                    a.get(k).map(String::as_str).unwrap_or(""),
+                    b.get(k).map(String::as_str).unwrap_or(""),
+                );
+                if x.is_empty() || y.is_empty() {
+                    continue;
+                }
+                fields += 1;
+                assert_eq!(x, y, "{name:?} packet {}: field {k}", i + 1);
+            }
+        }
+        packets += ours.len();
+    }
+    eprintln!("15/15 captures agree with tshark: {packets} packets, {fields} fields compared");
+}

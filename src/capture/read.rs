@@ -128,6 +128,9 @@ pub struct Reader {
     parser: Parser,
     format: Format,
     count: u64,
+    /// Damage read past (each kind once), for the caller to report.
+    warnings: Vec<String>,
+    warned: std::collections::HashSet<String>,
 }
 
 impl std::fmt::Debug for Reader {
@@ -238,6 +241,8 @@ impl Reader {
             ));
         };
         Ok(Reader {
+            warnings: Vec::new(),
+            warned: std::collections::HashSet::new(),
             input,
             done: false,
             parser,
@@ -448,9 +453,105 @@ impl Reader {
                     // `need` counts from inside the block; ask for the whole block
                     Step::Incomplete(need.max(have) + 12)
                 }
-                Err(e) => Step::Damaged(ng_error(&e)),
+                Err(e) => {
+                    // a packet block pcap-file refuses for its content (a
+                    // comment that is not UTF-8...) is decoded here instead,
+                    // as tshark reads it; other blocks that change no state
+                    // are skipped with a warning
+                    let why = ng_error(&e);
+                    let endianness = parser.section().endianness;
+                    let interfaces = parser.interfaces().to_vec();
+                    match parser.next_raw_block(avail) {
+                        Ok((rest, raw)) => {
+                            let used = avail.len() - rest.len();
+                            let packet = if raw.type_ == 6 {
+                                lenient_epb(&raw.body, endianness, &interfaces).map(
+                                    |(start, len, time, iface, orig, comment)| {
+                                        let body_at = raw.body.as_ptr() as usize - base_ptr;
+                                        let lt = interfaces
+                                            .get(iface)
+                                            .map(|i| u32::from(i.linktype))
+                                            .unwrap_or(1);
+                                        (body_at + start, len, time, lt, orig, comment)
+                                    },
+                                )
+                            } else {
+                                None
+                            };
+                            let w = if packet.is_none() {
+                                format!("skipped a damaged block (type {:#x}): {why}", raw.type_)
+                            } else {
+                                format!("read past: {why}")
+                            };
+                            if self.warned.insert(w.clone()) {
+                                self.warnings.push(w);
+                            }
+                            Step::Found(Found { used, packet })
+                        }
+                        Err(_) => Step::Damaged(why),
+                    }
+                }
             },
         }
+    }
+}
+
+type Lenient = (usize, usize, Timestamp, usize, u32, Option<String>);
+
+/// An Enhanced Packet Block body decoded without pcap-file's strictness:
+/// (data start in the body, data length, time, interface, original length,
+/// comment read lossily). `None` if the body is too short for its fields.
+fn lenient_epb(
+    body: &[u8],
+    endianness: pcap_file::Endianness,
+    interfaces: &[pcap_file::pcapng::blocks::interface_description::InterfaceDescriptionBlock],
+) -> Option<Lenient> {
+    let u32_at = |at: usize| -> Option<u32> {
+        let b: [u8; 4] = body.get(at..at + 4)?.try_into().ok()?;
+        Some(match endianness {
+            pcap_file::Endianness::Big => u32::from_be_bytes(b),
+            pcap_file::Endianness::Little => u32::from_le_bytes(b),
+        })
+    };
+    let iface = u32_at(0)? as usize;
+    let ts = (u64::from(u32_at(4)?) << 32) | u64::from(u32_at(8)?);
+    let caplen = u32_at(12)? as usize;
+    let orig = u32_at(16)?;
+    let data_end = 20usize.checked_add(caplen)?;
+    body.get(20..data_end)?;
+    let time = interfaces
+        .get(iface)
+        .map(|i| i.ts_resolution().decode_timestamp(ts))
+        .map(duration_ts)
+        .unwrap_or_else(|| duration_ts(std::time::Duration::from_micros(ts)));
+    let mut at = data_end.div_ceil(4) * 4;
+    let mut comment = None;
+    while let (Some(code), Some(len)) = (
+        body.get(at..at + 2)
+            .map(|_| u32_at_16(body, at, endianness)),
+        body.get(at + 2..at + 4)
+            .map(|_| u32_at_16(body, at + 2, endianness)),
+    ) {
+        if code == 0 {
+            break;
+        }
+        let len = usize::from(len);
+        let Some(v) = body.get(at + 4..at + 4 + len) else {
+            break;
+        };
+        if code == 1 && comment.is_none() {
+            comment = Some(String::from_utf8_lossy(v).into_owned());
+        }
+        at += 4 + len.div_ceil(4) * 4;
+    }
+    Some((20, caplen, time, iface, orig, comment))
+}
+
+fn u32_at_16(body: &[u8], at: usize, endianness: pcap_file::Endianness) -> u16 {
+    let b = [body[at], body[at + 1]];
+    match endianness {
+        pcap_file::Endianness::Big => u16::from_be_bytes(b),
+        pcap_file::Endianness::Little => u16::from_le_bytes(b),
     }
 }
 
@@ -466,6 +567,13 @@ fn ng_error(e: &PcapNgParseError) -> String {
     match e {
         PcapNgParseError::InvalidFormat(f) => f.to_string(),
         other => other.to_string(),
+    }
+}
+
+impl Reader {
+    /// The damage read past since the last call (each kind once per file).
+    pub fn take_warnings(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.warnings)
     }
 }
 

@@ -280,7 +280,11 @@ fn count_arg(a: &mut Args) -> R<Option<u64>> {
 /// packets before it are kept, as captures cut short are common); the reader
 /// returns nothing after an error, so the warning comes once.
 fn next_or_warn(r: &mut Reader) -> Option<WirePacket> {
-    match r.next_wire()? {
+    let next = r.next_wire();
+    for m in r.take_warnings() {
+        warn(&m);
+    }
+    match next? {
         Ok(w) => Some(w),
         Err(e) => {
             warn(&e.message);

@@ -55,7 +55,15 @@ pub fn run(o: &Options, out: &mut dyn Write) -> Result<u64, Failure> {
     let mut number = 0u64;
     let mut line = String::with_capacity(256);
     while o.count.is_none_or(|c| printed < c) {
-        let w = match reader.next_wire() {
+        let next = reader.next_wire();
+        let warnings = reader.take_warnings();
+        if !warnings.is_empty() {
+            let _ = out.flush();
+            for m in warnings {
+                eprintln!("packsmith: warning: {}: {m}", o.path);
+            }
+        }
+        let w = match next {
             None => break,
             Some(Ok(w)) => w,
             Some(Err(e)) => {
@@ -111,7 +119,7 @@ fn text_line(line: &mut String, number: u64, rel: f64, digits: usize, p: &Packet
         w = digits + 5
     );
     if let Some(c) = &p.comment {
-        let _ = write!(line, "  # {}", c.replace('\n', " "));
+        let _ = write!(line, "  # {}", printable(c));
     }
     line.push('\n');
 }
@@ -178,4 +186,24 @@ fn json_line(
         let _ = write!(line, ",\"comment\":{}", escape(c));
     }
     line.push_str("}\n");
+}
+
+/// Capture text made safe for a terminal: a comment is data from the file,
+/// so control characters (ESC, BEL, CR, newlines...) are shown escaped
+/// instead of being sent to the terminal.
+pub fn printable(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for ch in text.chars() {
+        match ch {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => {
+                use std::fmt::Write as _;
+                let _ = write!(out, "\\x{:02x}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out
 }
