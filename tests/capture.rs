@@ -812,3 +812,37 @@ fn public_captures_agree_with_tshark() {
     }
     eprintln!("15/15 captures agree with tshark: {packets} packets, {fields} fields compared");
 }
+
+/// The pcap header states snaplen 65535, as Scapy writes it.
+#[test]
+fn pcap_header_snaplen_is_scapys() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let f = dir.path().join("s.pcap");
+    let o = ps(&["-c", &format!("wrpcap({:?}, [Ether()/IP()])", s(&f))]);
+    assert!(o.status.success(), "{}", err(&o));
+    let head = std::fs::read(&f).expect("pcap");
+    assert_eq!(head.get(16..20), Some(&65535u32.to_ne_bytes()[..]));
+}
+
+/// wrpcap streams an implicit set to the file as it is produced: 262,144
+/// packets are written in the memory of a few (a materialised list of them
+/// takes over 30 MB).
+#[test]
+fn wrpcap_streams_a_large_set() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let f = dir.path().join("big.pcap");
+    let o = ps(&[
+        "-c",
+        &format!(
+            "wrpcap({:?}, IP(dst='198.18.0.0/14')/ICMP())\nprint([l for l in open('/proc/self/status').read().split('\\n') if l.startswith('VmHWM')][0].split()[1])",
+            s(&f)
+        ),
+    ]);
+    assert!(o.status.success(), "{}", err(&o));
+    let peak_kb: u64 = out(&o).trim().parse().expect("VmHWM in kB");
+    assert!(peak_kb < 20_000, "peak RSS {peak_kb} kB");
+    assert_eq!(
+        std::fs::metadata(&f).expect("written").len(),
+        24 + 262_144 * (16 + 28)
+    );
+}

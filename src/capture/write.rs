@@ -22,7 +22,11 @@ use std::io::Write;
 use std::time::Duration;
 
 /// Big enough for any IPv4 packet with its link header (Wireshark's maximum).
+/// The largest record written (what tshark and libpcap accept).
 const SNAPLEN: u32 = 262_144;
+/// The snapshot length a pcap header states: 65535, as Scapy writes it
+/// (tools that size their buffers from it expect that value).
+const HEADER_SNAPLEN: u32 = 65_535;
 
 /// How to write.
 #[derive(Clone, Debug, Default)]
@@ -114,7 +118,7 @@ impl Write for SkipHeader {
 
 fn pcap_header(linktype: u32, nano: bool, endianness: Endianness) -> PcapHeader {
     PcapHeader {
-        snaplen: SNAPLEN,
+        snaplen: HEADER_SNAPLEN,
         datalink: DataLink::from(linktype),
         ts_resolution: if nano {
             PcapTsResolution::NanoSecond
@@ -424,7 +428,7 @@ impl Writer {
                         }
                         nw.write_pcapng_block(InterfaceDescriptionBlock {
                             linktype: DataLink::from(lt),
-                            snaplen: SNAPLEN,
+                            snaplen: HEADER_SNAPLEN,
                             options,
                         })
                         .map_err(|e| write_err(&name, e))?;

@@ -232,16 +232,22 @@ fn wrpcap_with(interp: &mut Interp, mut a: Args, format: Option<Format>, func: &
         2,
         &["append", "sync", "nano", "linktype", "format", "gz"],
     )?;
-    let mut list = Vec::new();
-    entries(interp, &pkts, &mut |e| {
-        list.push(e);
-        Ok(())
-    })?;
     // a list written in one call either lands whole or not at all: it goes
     // to a temporary renamed over the file at the end, so an error (a packet
-    // that cannot be built, a full disk) leaves the old file as it was
+    // that cannot be built, a full disk) leaves the old file as it was.
+    // Packets stream to that temporary as they are produced (a set of a
+    // million is never held in memory); only (probe, answer) pairs wait, to
+    // be laid out on one time line at the end.
     let mut w = Writer::replace(&path, &opts).map_err(capture_error)?;
-    let r = write_entries(&mut w, list);
+    let mut pairs = Vec::new();
+    let streamed = entries(interp, &pkts, &mut |e| match e {
+        Entry::One(p) if pairs.is_empty() => w.write_wire(&p).map_err(capture_error),
+        e => {
+            pairs.push(e);
+            Ok(())
+        }
+    });
+    let r = streamed.and_then(|_| write_entries(&mut w, pairs));
     report_warnings(&mut w);
     if let Err(e) = r {
         drop(w);
