@@ -308,3 +308,12 @@ fn closed_stdout_pipe_ends_quietly() {
     assert_eq!(o.status.signal(), Some(libc::SIGPIPE), "{:?}", o.status);
     assert_eq!(String::from_utf8_lossy(&o.stderr), "", "nothing on stderr");
 }
+
+#[test]
+fn arp_trailer_is_padding_as_in_scapy() {
+    ps().arg("-c")
+        .arg("p = Ether(bytes(Ether()/ARP(pdst='198.18.0.1')/(b'\\0' * 18)))\nprint(p.summary(), Padding in p, Raw in p, len(p[Padding].load))")
+        .assert()
+        .success()
+        .stdout(predicate::str::ends_with("True False 18\n"));
+}

@@ -145,6 +145,12 @@ fn answers(reply: &Packet, ri: usize, req: &Packet, qi: usize, _o: &MatchOpts) -
     }
 }
 
+/// ARP carries nothing after its addresses: what follows (the Ethernet
+/// minimum-frame trailer) is Padding, as Scapy and tshark show it.
+fn no_payload(_: &Layer, _hdr: usize, _rest: usize) -> Option<usize> {
+    Some(0)
+}
+
 /// ARP over Ethernet.
 pub static ARP: LayerDef = LayerDef {
     doc: "Address Resolution Protocol (RFC 826). `op` is who-has (1) or is-at (2).",
@@ -156,6 +162,7 @@ pub static ARP: LayerDef = LayerDef {
     summary: Some(summary),
     hashret: Some(hashret),
     answers: Some(answers),
+    payload_len: Some(no_payload),
     ..LayerDef::base("ARP", "ARP", LayerKind::Protocol, &FIELDS)
 };
 
