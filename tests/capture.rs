@@ -846,3 +846,45 @@ fn wrpcap_streams_a_large_set() {
         24 + 262_144 * (16 + 28)
     );
 }
+
+/// rdpcap of millions of zero-length records under a memory limit raises
+/// MemoryError (the process survives to report it) instead of aborting.
+#[test]
+fn rdpcap_out_of_memory_raises_memory_error() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let f = dir.path().join("zero.pcap");
+    let mut data = Vec::with_capacity(24 + 16 * 3_000_000);
+    for v in [0xa1b2_c3d4u32.to_le_bytes().to_vec(), vec![2, 0, 4, 0]] {
+        data.extend(v);
+    }
+    data.extend([0u8; 8]);
+    data.extend(65535u32.to_le_bytes());
+    data.extend(1u32.to_le_bytes());
+    data.resize(24 + 16 * 3_000_000, 0);
+    std::fs::write(&f, &data).expect("write");
+    let o = Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "ulimit -v 700000; exec {} -c \"p = rdpcap('{}')\nprint(len(p))\"",
+            common::bin(),
+            s(&f)
+        ))
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run");
+    assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+    assert!(
+        err(&o).contains("MemoryError: no memory for more packets after"),
+        "{}",
+        err(&o)
+    );
+    // zero-length records are packets with every method
+    let o = ps(&[
+        "-c",
+        &format!(
+            "r = PcapReader('{}')\np = next(r)\nprint(len(p), bytes(p), p.summary())",
+            s(&f)
+        ),
+    ]);
+    assert!(o.status.success(), "{}", err(&o));
+}

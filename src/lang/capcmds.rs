@@ -299,16 +299,29 @@ fn next_or_warn(r: &mut Reader) -> Option<WirePacket> {
     }
 }
 
-/// Reads up to `limit` packets.
-fn read_list(r: &mut Reader, limit: Option<u64>) -> Vec<Item> {
-    let mut items = Vec::new();
+/// Reads up to `limit` packets. Running out of memory raises MemoryError
+/// (with the count read so far) instead of aborting the process: a file of
+/// millions of zero-length records is small on disk but not in memory.
+fn read_list(r: &mut Reader, limit: Option<u64>) -> R<Vec<Item>> {
+    let mut items: Vec<Item> = Vec::new();
     while limit.is_none_or(|n| (items.len() as u64) < n) {
         match next_or_warn(r) {
-            Some(w) => items.push(Item::Wire(w)),
+            Some(w) => {
+                if items.try_reserve(1).is_err() {
+                    return Err(raise(
+                        "MemoryError",
+                        format!(
+                            "no memory for more packets after {} (use PcapReader to stream the file)",
+                            items.len()
+                        ),
+                    ));
+                }
+                items.push(Item::Wire(w));
+            }
             None => break,
         }
     }
-    items
+    Ok(items)
 }
 
 fn c_rdpcap(_interp: &mut Interp, mut a: Args) -> R {
@@ -317,7 +330,7 @@ fn c_rdpcap(_interp: &mut Interp, mut a: Args) -> R {
     let count = count_arg(&mut a)?;
     a.done("rdpcap", 2, &["count"])?;
     let mut r = Reader::open(&path).map_err(capture_error)?;
-    let items = read_list(&mut r, count);
+    let items = read_list(&mut r, count)?;
     Ok(Value::PacketList(PacketList::from_items(
         &file_name(&path),
         items,
@@ -400,7 +413,10 @@ impl Native for PcapReaderObj {
                 };
                 let mut guard = self.reader.borrow_mut();
                 let items = match guard.as_mut() {
-                    Some(r) => read_list(r, limit),
+                    Some(r) => match read_list(r, limit) {
+                        Ok(items) => items,
+                        Err(e) => return Some(Err(e)),
+                    },
                     None => Vec::new(),
                 };
                 Ok(Value::PacketList(PacketList::from_items(

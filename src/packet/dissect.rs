@@ -23,6 +23,13 @@ pub fn dissect_as(first: &'static LayerDef, data: &[u8], quoted: bool) -> Packet
     let mut end = data.len();
     let mut def = first;
     let mut quoted = quoted;
+    if data.is_empty() && first.kind != super::decl::LayerKind::Raw {
+        // nothing on the wire (a zero-length record, `IP(b"")`): the first
+        // layer with every field unset, as Scapy gives it
+        let mut l = super::Layer::new(first);
+        l.quoted = quoted;
+        layers.push(l);
+    }
     while pos < end {
         if def.kind == super::decl::LayerKind::Raw {
             layers.push(bytes_layer(def, &data[pos..end]));
