@@ -1,0 +1,93 @@
+//! Hostile programs never kill the process: each one below used to panic or
+//! abort; now it raises the exception Python raises (or a documented
+//! MemoryError/OverflowError), with a traceback, and exits 1.
+
+use std::process::Command;
+
+/// Runs `packsmith -c src`; returns (exit code, stdout, stderr).
+fn run(src: &str) -> (i32, String, String) {
+    let o = Command::new(env!("CARGO_BIN_EXE_packsmith"))
+        .arg("-c")
+        .arg(src)
+        .env("RUST_BACKTRACE", "0")
+        .output()
+        .expect("run packsmith");
+    (
+        o.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+/// The program fails with exit `code` and `exc` on stderr, and did not panic.
+fn raises(src: &str, code: i32, exc: &str) {
+    let (c, _, err) = run(src);
+    assert!(!err.contains("panicked"), "{src}: panicked: {err}");
+    assert_eq!(c, code, "{src}: exit {c}, stderr: {err}");
+    assert!(
+        err.contains(&format!("{exc}:")),
+        "{src}: expected {exc}, got: {err}"
+    );
+}
+
+/// The program succeeds and prints `out`.
+fn prints(src: &str, out: &str) {
+    let (c, o, err) = run(src);
+    assert_eq!(c, 0, "{src}: exit {c}, stderr: {err}");
+    assert_eq!(o.trim_end(), out, "{src}");
+}
+
+#[test]
+fn int_min_floordiv_mod_divmod_minus_one() {
+    raises("m=-9223372036854775807-1; m//-1", 1, "OverflowError");
+    raises(
+        "m=-9223372036854775807-1; divmod(m, -1)",
+        1,
+        "OverflowError",
+    );
+    prints("m=-9223372036854775807-1; print(m % -1)", "0");
+    raises("int('1', 37)", 1, "ValueError");
+    raises("int('1', 1)", 1, "ValueError");
+    let (_, _, err) = run("int('1', 37)");
+    assert!(
+        err.contains("int() base must be >= 2 and <= 36, or 0"),
+        "{err}"
+    );
+    prints("print(int('z', 36), int('0x1f', 0))", "35 31");
+}
+
+#[test]
+fn huge_format_precision_and_width() {
+    prints("print(len('%.70000f' % 1.0))", "70002");
+    prints("print(len('{:.70000f}'.format(1.0)))", "70002");
+    prints("print(len(f'{1.0:.100000e}'))", "100006");
+    prints("print(('%.70000f' % 0.1)[:22])", "0.10000000000000000555");
+    prints("print(f'{1.5:.70000e}'[-7:])", "000e+00");
+    raises("'{:>10000000000}'.format(1)", 1, "MemoryError");
+    raises("'{:.10000000000f}'.format(1.0)", 1, "MemoryError");
+    raises("'%10000000000d' % 1", 1, "MemoryError");
+    raises("'{:>99999999999999999999999}'.format(1)", 1, "ValueError");
+}
+
+#[test]
+fn allocation_guards_count_bytes() {
+    raises("'x'.ljust(10**18)", 1, "MemoryError");
+    raises("'x'.center(10**10)", 1, "MemoryError");
+    raises("'x'.rjust(10**10, 'y')", 1, "MemoryError");
+    raises("'1'.zfill(10**10)", 1, "MemoryError");
+    raises(
+        "import struct; struct.pack('999999999999s', b'')",
+        1,
+        "MemoryError",
+    );
+    raises(
+        "import struct; struct.pack('99999999999999999999q')",
+        1,
+        "error",
+    );
+    // 10**9 items of 32 bytes each: the old guard counted items only
+    raises("[0]*10**9", 1, "MemoryError");
+    raises("(0,)*10**9", 1, "MemoryError");
+    raises("'ab'*10**9", 1, "MemoryError");
+    prints("print(len([0]*1000), len('ab'*1000))", "1000 2000");
+}
