@@ -91,3 +91,22 @@ fn allocation_guards_count_bytes() {
     raises("'ab'*10**9", 1, "MemoryError");
     prints("print(len([0]*1000), len('ab'*1000))", "1000 2000");
 }
+
+#[test]
+fn self_containing_list_and_dict_print_with_ellipsis() {
+    prints("a=[1]; a.append(a); print(a)", "[1, [...]]");
+    prints(
+        "a=[1]; a.append(a); print(repr([a, a]))",
+        "[[1, [...]], [1, [...]]]",
+    );
+    prints("d={}; d[1]=d; print(d)", "{1: {...}}");
+    prints("d={}; d['l']=[d]; print(d)", "{'l': [{...}]}");
+    prints("a=[1]; a.append(a); print(a==a)", "True");
+    // the same list twice, not nested, is printed in full both times
+    prints("b=[2]; print([b, b])", "[[2], [2]]");
+}
+
+#[test]
+fn unbounded_recursion_is_recursion_error() {
+    raises("def f(): f()\nf()", 1, "RecursionError");
+}
