@@ -110,3 +110,35 @@ fn self_containing_list_and_dict_print_with_ellipsis() {
 fn unbounded_recursion_is_recursion_error() {
     raises("def f(): f()\nf()", 1, "RecursionError");
 }
+
+/// Runs a script file (long lines do not fit an argv comfortably).
+fn run_file(name: &str, src: &str) -> (i32, String) {
+    let dir = std::env::temp_dir().join(format!("hostile_language_{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("tmp dir");
+    let path = dir.join(name);
+    std::fs::write(&path, src).expect("write script");
+    let o = Command::new(env!("CARGO_BIN_EXE_packsmith"))
+        .arg("run")
+        .arg(&path)
+        .env("RUST_BACKTRACE", "0")
+        .output()
+        .expect("run packsmith");
+    let _ = std::fs::remove_file(&path);
+    (
+        o.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn syntax_error_column_past_65535_is_exact() {
+    let (c, err) = run_file("open.py", &format!("{}\n", "(".repeat(100_000)));
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(c, 2, "{err}");
+    assert!(err.contains("SyntaxError"), "{err}");
+    assert!(err.contains(":1:100000"), "{err}");
+    let (c, err) = run_file("plus.py", &format!("x = 0\n{}\n", "1+".repeat(1_000_000)));
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(c, 2, "{err}");
+    assert!(err.contains(":2:2000001"), "{err}");
+}
