@@ -142,3 +142,15 @@ fn syntax_error_column_past_65535_is_exact() {
     assert_eq!(c, 2, "{err}");
     assert!(err.contains(":2:2000001"), "{err}");
 }
+
+#[test]
+fn sleep_rejects_nan_negative_and_huge() {
+    raises("import time; time.sleep(float('nan'))", 1, "ValueError");
+    raises("sleep(float('nan'))", 1, "ValueError");
+    raises("import time; time.sleep(-1)", 1, "ValueError");
+    let (_, _, err) = run("sleep(-1)");
+    assert!(err.contains("sleep length must be non-negative"), "{err}");
+    raises("import time; time.sleep(1e300)", 1, "OverflowError");
+    raises("sleep(float('inf'))", 1, "OverflowError");
+    prints("sleep(0.001); print('ok')", "ok");
+}
