@@ -154,3 +154,12 @@ fn sleep_rejects_nan_negative_and_huge() {
     raises("sleep(float('inf'))", 1, "OverflowError");
     prints("sleep(0.001); print('ok')", "ok");
 }
+
+#[test]
+fn utf8_bom_at_script_start_is_accepted() {
+    let (c, err) = run_file("bom.py", "\u{feff}print(1)\nif 1:\n  x = 2\n");
+    assert_eq!(c, 0, "{err}");
+    let (c, err) = run_file("bom2.py", "\u{feff}print(1\n");
+    assert_eq!(c, 2, "{err}");
+    assert!(err.contains("bom2.py:1:6"), "{err}");
+}
