@@ -163,3 +163,14 @@ fn utf8_bom_at_script_start_is_accepted() {
     assert_eq!(c, 2, "{err}");
     assert!(err.contains("bom2.py:1:6"), "{err}");
 }
+
+#[test]
+fn packet_payload_cycles_raise() {
+    raises("p=IP()/ICMP(); p.payload.payload=p", 1, "ValueError");
+    raises("p=IP(); p.payload=p", 1, "ValueError");
+    // a layer above is copied first, not refused (and the RefCell is not re-borrowed)
+    prints(
+        "p=IP()/TCP()/ICMP(); p.payload=p.payload.payload; print(p.summary())",
+        "IP / ICMP 127.0.0.1 > 127.0.0.1 echo-request 0",
+    );
+}
