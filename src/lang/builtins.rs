@@ -310,6 +310,14 @@ fn b_int(interp: &mut Interp, mut a: Args) -> R {
         return r;
     }
     let base = a.get(1, "base").map(|b| b.int("base")).transpose()?;
+    if let Some(b) = base {
+        if b != 0 && !(2..=36).contains(&b) {
+            return Err(raise(
+                "ValueError",
+                "int() base must be >= 2 and <= 36, or 0",
+            ));
+        }
+    }
     match (&v, base) {
         (Value::Str(s), b) => {
             let base = b.unwrap_or(10) as u32;

@@ -293,10 +293,35 @@ fn c_linehexdump(_: &mut Interp, mut a: Args) -> R {
     Ok(Value::None)
 }
 
+/// A deadline `secs` from now: none for +infinity or a time past what an
+/// Instant holds, now for a negative or NaN time (never panics).
+pub fn deadline_after(secs: f64) -> Option<std::time::Instant> {
+    let now = std::time::Instant::now();
+    if secs.is_nan() || secs <= 0.0 {
+        return Some(now);
+    }
+    std::time::Duration::try_from_secs_f64(secs)
+        .ok()
+        .and_then(|d| now.checked_add(d))
+}
+
 /// Sleeps in short steps so Ctrl-C is noticed promptly.
 pub fn sleep_interruptible(secs: f64) -> R<()> {
+    if secs.is_nan() {
+        return Err(raise("ValueError", "Invalid value NaN (not a number)"));
+    }
+    if secs < 0.0 {
+        return Err(raise("ValueError", "sleep length must be non-negative"));
+    }
+    // Python keeps time in i64 nanoseconds: about 9.2e9 seconds at most
+    if secs > i64::MAX as f64 / 1e9 {
+        return Err(raise(
+            "OverflowError",
+            "timestamp too large to convert to C _PyTime_t",
+        ));
+    }
     output::flush();
-    let end = std::time::Instant::now() + std::time::Duration::from_secs_f64(secs.clamp(0.0, 1e7));
+    let end = std::time::Instant::now() + std::time::Duration::from_secs_f64(secs.min(1e7));
     loop {
         check_interrupt()?;
         let now = std::time::Instant::now();

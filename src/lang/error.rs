@@ -241,7 +241,9 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let before = &text[..offset];
     let line = before.matches('\n').count() + 1;
     let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
-    (line, before[line_start..].chars().count() + 1)
+    // a UTF-8 byte-order mark opening the file is not a column
+    let bom = usize::from(line_start == 0 && before.starts_with('\u{feff}'));
+    (line, before[line_start..].chars().count() + 1 - bom)
 }
 
 /// `file:line:col` for a span.
@@ -263,8 +265,25 @@ pub fn render_syntax(e: &SyntaxError, color: bool) -> String {
     let len = (e.span.end.saturating_sub(e.span.start) as usize)
         .max(1)
         .min(text.len().saturating_sub(start).max(1));
+    let message = format!("SyntaxError: {} at {name}:{line}:{col}", e.message);
+    let line_start = text
+        .get(..start)
+        .and_then(|t| t.rfind('\n'))
+        .map(|i| i + 1)
+        .unwrap_or(0);
+    let line_end = text
+        .get(start..)
+        .and_then(|t| t.find('\n'))
+        .map(|i| start + i)
+        .unwrap_or(text.len());
+    if line_end.saturating_sub(line_start) > LONG_LINE {
+        // miette pads with a u16 width: past column 65535 it panics, and a
+        // megabyte-long line is no use on a terminal anyway. Show a window.
+        let l = text.get(line_start..line_end).unwrap_or("");
+        return render_long_line(&message, l, col, e);
+    }
     let diag = SyntaxDiag {
-        message: format!("SyntaxError: {} at {name}:{line}:{col}", e.message),
+        message,
         src: miette::NamedSource::new(name.as_ref(), text.to_string()),
         at: (start, len).into(),
         label: format!("expected {}", e.expected),
@@ -279,6 +298,26 @@ pub fn render_syntax(e: &SyntaxError, color: bool) -> String {
     let handler = miette::GraphicalReportHandler::new_themed(theme).with_context_lines(1);
     if handler.render_report(&mut out, &diag).is_err() {
         out = format!("{}\n  expected {}\n", diag.message, e.expected);
+    }
+    out
+}
+
+/// Lines longer than this (in bytes) are shown as a window around the error.
+const LONG_LINE: usize = 2000;
+
+/// A syntax error on a very long line: 40 characters either side of `col`
+/// (1-based, in characters), a caret under it, then what was expected.
+fn render_long_line(message: &str, line: &str, col: usize, e: &SyntaxError) -> String {
+    let from = col.saturating_sub(41);
+    let window: String = line.chars().skip(from).take(81).collect();
+    let lead = if from > 0 { "..." } else { "" };
+    let caret = " ".repeat(lead.len() + col - 1 - from);
+    let mut out = format!(
+        "{message}\n    {lead}{window}\n    {caret}^ expected {}\n",
+        e.expected
+    );
+    if let Some(h) = &e.help {
+        out.push_str(&format!("  help: {h}\n"));
     }
     out
 }

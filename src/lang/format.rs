@@ -53,7 +53,12 @@ fn parse_spec(s: &str) -> R<Spec> {
         i += 1;
     }
     if i > start {
-        sp.width = c[start..i].iter().collect::<String>().parse().unwrap_or(0);
+        sp.width = c[start..i]
+            .iter()
+            .collect::<String>()
+            .parse()
+            .map_err(|_| raise("ValueError", "Too many decimal digits in format string"))?;
+        check_len(sp.width, "width")?;
     }
     if i < c.len() && matches!(c[i], ',' | '_') {
         sp.grouping = Some(c[i]);
@@ -65,7 +70,17 @@ fn parse_spec(s: &str) -> R<Spec> {
         while i < c.len() && c[i].is_ascii_digit() {
             i += 1;
         }
-        sp.precision = Some(c[ps..i].iter().collect::<String>().parse().unwrap_or(0));
+        let p = if i > ps {
+            c[ps..i]
+                .iter()
+                .collect::<String>()
+                .parse()
+                .map_err(|_| raise("ValueError", "Too many decimal digits in format string"))?
+        } else {
+            0
+        };
+        check_len(p, "precision")?;
+        sp.precision = Some(p);
     }
     if i < c.len() {
         sp.ty = Some(c[i]);
@@ -167,7 +182,7 @@ fn fmt_float(v: f64, sp: &Spec) -> R<String> {
     let a = v.abs();
     let prec = sp.precision;
     let body = match sp.ty {
-        Some('f') | Some('F') => format!("{:.*}", prec.unwrap_or(6), a),
+        Some('f') | Some('F') => fixed(a, prec.unwrap_or(6)),
         Some('e') | Some('E') => {
             let s = exp_style(a, prec.unwrap_or(6));
             if sp.ty == Some('E') {
@@ -176,7 +191,7 @@ fn fmt_float(v: f64, sp: &Spec) -> R<String> {
                 s
             }
         }
-        Some('%') => format!("{:.*}%", prec.unwrap_or(6), a * 100.0),
+        Some('%') => format!("{}%", fixed(a * 100.0, prec.unwrap_or(6))),
         Some('g') | Some('G') | Some('n') => general(a, prec.unwrap_or(6).max(1), sp.alt),
         None => match prec {
             Some(p) => general(a, p.max(1), false),
@@ -200,11 +215,43 @@ fn fmt_float(v: f64, sp: &Spec) -> R<String> {
 }
 
 /// `1.500000e+00` style with Python's two-digit exponent.
+/// Digits Rust formats exactly; an f64 has at most 1074 fractional digits, so any
+/// further digit is a zero (and Rust's precision argument must fit a u16).
+const EXACT_DIGITS: usize = 1100;
+
+/// Largest width or precision a format spec may ask for (Python would try and hit
+/// MemoryError; we refuse before allocating).
+pub(crate) const MAX_FORMAT_LEN: usize = 1 << 28;
+
+fn check_len(n: usize, what: &str) -> R<()> {
+    if n > MAX_FORMAT_LEN {
+        return Err(raise(
+            "MemoryError",
+            format!("format {what} {n} too big (at most {MAX_FORMAT_LEN})"),
+        ));
+    }
+    Ok(())
+}
+
+/// `{:.prec}` of a finite or non-finite f64, for any precision.
+fn fixed(a: f64, prec: usize) -> String {
+    if prec <= EXACT_DIGITS || !a.is_finite() {
+        return format!("{:.*}", prec.min(EXACT_DIGITS), a);
+    }
+    let mut s = format!("{:.*}", EXACT_DIGITS, a);
+    s.push_str(&"0".repeat(prec - EXACT_DIGITS));
+    s
+}
+
 fn exp_style(a: f64, prec: usize) -> String {
-    let s = format!("{:.*e}", prec, a);
+    // Rust's precision argument is a u16; an f64's decimal expansion has at most
+    // ~770 significant digits, so digits past EXACT_DIGITS are zeros.
+    let p = prec.min(EXACT_DIGITS);
+    let s = format!("{:.*e}", p, a);
     let (m, e) = s.split_once('e').unwrap_or((&s, "0"));
     let e: i32 = e.parse().unwrap_or(0);
-    format!("{m}e{}{:02}", if e < 0 { '-' } else { '+' }, e.abs())
+    let zeros = "0".repeat(prec - p);
+    format!("{m}{zeros}e{}{:02}", if e < 0 { '-' } else { '+' }, e.abs())
 }
 
 /// `%g`: significant digits, trailing zeros stripped.
@@ -216,7 +263,7 @@ fn general(a: f64, prec: usize, keep_zeros: bool) -> String {
     let s = if exp < -4 || exp >= prec as i32 {
         exp_style(a, prec.saturating_sub(1))
     } else {
-        format!("{:.*}", (prec as i32 - 1 - exp).max(0) as usize, a)
+        fixed(a, (prec as i64 - 1 - exp as i64).max(0) as usize)
     };
     if keep_zeros {
         return s;
@@ -322,7 +369,13 @@ pub fn percent(interp: &mut Interp, fmt: &str, args: &Value) -> R<String> {
                 *i += 1;
             }
             Ok(if *i > s {
-                chars[s..*i].iter().collect::<String>().parse().ok()
+                Some(
+                    chars[s..*i]
+                        .iter()
+                        .collect::<String>()
+                        .parse()
+                        .map_err(|_| raise("ValueError", "width too big"))?,
+                )
             } else {
                 None
             })
@@ -358,6 +411,8 @@ pub fn percent(interp: &mut Interp, fmt: &str, args: &Value) -> R<String> {
                 v
             }
         };
+        check_len(width.unwrap_or(0), "width")?;
+        check_len(precision.unwrap_or(0), "precision")?;
         let sp = Spec {
             fill: ' ',
             align: if flags.contains('-') { Some('<') } else { None },

@@ -137,7 +137,7 @@ pub fn tokenize(src: &str, file: u32) -> Result<Vec<Token>, SyntaxError> {
     Lexer {
         src,
         file,
-        pos: 0,
+        pos: if src.starts_with('\u{feff}') { 3 } else { 0 },
         out: Vec::new(),
         indents: vec![0],
         depth: Vec::new(),

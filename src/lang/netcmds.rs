@@ -473,9 +473,7 @@ fn c_sniff(interp: &mut Interp, mut a: Args) -> R {
     match offline {
         // a capture file (or packets) instead of an interface
         Some(wires) => {
-            let deadline = opts
-                .timeout
-                .map(|t| std::time::Instant::now() + std::time::Duration::from_secs_f64(t));
+            let deadline = opts.timeout.and_then(super::commands::deadline_after);
             for w in wires {
                 if !step(w)
                     || crate::sys::INTERRUPTED.load(std::sync::atomic::Ordering::Relaxed)

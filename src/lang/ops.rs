@@ -163,10 +163,30 @@ pub fn binary(interp: &mut Interp, op: BinOp, a: &Value, b: &Value) -> R {
     }
 }
 
+/// Most bytes one operation may allocate for a result (str, bytes, list).
+pub(crate) const MAX_ALLOC: usize = 1 << 30;
+
+/// MemoryError when `bytes` exceeds MAX_ALLOC, before anything is allocated.
+pub(crate) fn alloc_guard(bytes: usize, what: &str) -> R<()> {
+    if bytes > MAX_ALLOC {
+        return Err(raise(
+            "MemoryError",
+            format!("{what} result too large ({bytes} bytes, at most {MAX_ALLOC})"),
+        ));
+    }
+    Ok(())
+}
+
 fn repeat(v: &Value, n: i64) -> R {
     let n = n.max(0) as usize;
-    if n > 0 && v_len(v).saturating_mul(n) > 1 << 30 {
-        return Err(raise("MemoryError", "repetition result too large"));
+    let unit = match v {
+        Value::Str(s) => s.len(),
+        Value::Bytes(b) => b.len(),
+        Value::List(_) | Value::Tuple(_) => v_len(v).saturating_mul(std::mem::size_of::<Value>()),
+        _ => 0,
+    };
+    if n > 0 {
+        alloc_guard(unit.saturating_mul(n), "repetition")?;
     }
     Ok(match v {
         Value::Str(s) => Value::str(s.repeat(n)),
@@ -211,6 +231,9 @@ fn numeric(op: BinOp, x: Num, y: Num) -> R {
                         "integer division or modulo by zero",
                     ));
                 }
+                if a == i64::MIN && b == -1 {
+                    return Err(overflow());
+                }
                 Value::Int(
                     a.div_euclid(b)
                         - if (a.rem_euclid(b) != 0) && b < 0 {
@@ -227,7 +250,7 @@ fn numeric(op: BinOp, x: Num, y: Num) -> R {
                         "integer division or modulo by zero",
                     ));
                 }
-                let r = a % b;
+                let r = a.wrapping_rem(b);
                 Value::Int(if r != 0 && ((r < 0) != (b < 0)) {
                     r + b
                 } else {

@@ -389,6 +389,24 @@ pub fn get_attr(_interp: &mut Interp, p: &PacketRef, name: &str) -> R {
 }
 
 pub fn set_attr(_interp: &mut Interp, p: &PacketRef, name: &str, v: Value) -> R<()> {
+    if name == "payload" {
+        if let Value::Packet(q) = &v {
+            if std::rc::Rc::ptr_eq(&q.pkt, &p.pkt) && q.start <= p.start {
+                // Scapy builds a cycle here and fails on first use
+                return Err(raise(
+                    "ValueError",
+                    "a packet cannot be its own payload (or a layer's payload the packet that holds it): that would be a cycle",
+                ));
+            }
+        }
+    }
+    // the new payload is copied before the packet is borrowed for writing
+    // (it may be a layer of this very packet: `p.payload = p.payload.payload`)
+    let new_payload = if name == "payload" {
+        Some(as_packet(&v)?)
+    } else {
+        None
+    };
     let mut pk = p.pkt.borrow_mut();
     match name {
         "time" => {
@@ -400,7 +418,7 @@ pub fn set_attr(_interp: &mut Interp, p: &PacketRef, name: &str, v: Value) -> R<
             return Ok(());
         }
         "payload" => {
-            let new = as_packet(&v)?;
+            let new = new_payload.unwrap_or_else(|| raw_packet(b""));
             pk.layers.truncate(p.start + 1);
             pk.layers.extend(new.layers);
             return Ok(());

@@ -117,7 +117,40 @@ fn proto_counts(items: &[Value]) -> String {
     format!("TCP:{tcp} UDP:{udp} ICMP:{icmp} Other:{other}")
 }
 
+thread_local! {
+    /// Containers whose repr is being built on this thread (Python's Py_ReprEnter):
+    /// a list that contains itself prints as `[...]` instead of recursing forever.
+    static IN_REPR: std::cell::RefCell<std::collections::HashSet<usize>> =
+        std::cell::RefCell::new(std::collections::HashSet::new());
+}
+
+/// Runs `f` with container `id` marked as being printed; `None` when it already is.
+fn guarded(id: usize, f: impl FnOnce() -> String) -> Option<String> {
+    let seen = IN_REPR.with(|s| !s.borrow_mut().insert(id));
+    if seen {
+        return None;
+    }
+    let out = f();
+    IN_REPR.with(|s| s.borrow_mut().remove(&id));
+    Some(out)
+}
+
 pub fn repr(v: &Value) -> String {
+    match v {
+        Value::List(l) => {
+            let id = std::rc::Rc::as_ptr(l) as *const () as usize;
+            guarded(id, || format!("[{}]", join(l.borrow().iter())))
+                .unwrap_or_else(|| "[...]".into())
+        }
+        Value::Dict(d) => {
+            let id = std::rc::Rc::as_ptr(d) as *const () as usize;
+            guarded(id, || repr_inner(v)).unwrap_or_else(|| "{...}".into())
+        }
+        _ => repr_inner(v),
+    }
+}
+
+fn repr_inner(v: &Value) -> String {
     match v {
         Value::None => "None".into(),
         Value::Bool(true) => "True".into(),

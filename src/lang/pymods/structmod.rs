@@ -119,14 +119,14 @@ fn layout(f: &Format) -> (Vec<usize>, usize) {
     for it in &f.items {
         let sz = size_of(it.code, f.native);
         if f.native && !matches!(it.code, 's' | 'p' | 'x' | 'c' | 'b' | 'B' | '?') && sz > 1 {
-            off = off.div_ceil(sz) * sz;
+            off = off.div_ceil(sz).saturating_mul(sz);
         }
         offs.push(off);
-        off += if matches!(it.code, 's' | 'p') {
+        off = off.saturating_add(if matches!(it.code, 's' | 'p') {
             it.count
         } else {
-            sz * it.count
-        };
+            sz.saturating_mul(it.count)
+        });
     }
     (offs, off)
 }
@@ -156,6 +156,7 @@ fn pack(_: &mut Interp, a: Args) -> R {
         .text("format")?;
     let f = parse(&fmt)?;
     let (offs, total) = layout(&f);
+    crate::lang::ops::alloc_guard(total, "struct.pack")?;
     let mut out = vec![0u8; total];
     let mut vals = a.pos[1..].iter();
     for (it, &off) in f.items.iter().zip(&offs) {

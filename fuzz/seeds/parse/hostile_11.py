@@ -1,0 +1,1 @@
+a=[1]; a.append(a); print(a); a==a

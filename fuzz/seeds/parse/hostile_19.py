@@ -1,0 +1,1 @@
+p=IP()/ICMP(); p.payload.payload=p

@@ -1,0 +1,2 @@
+import struct
+struct.pack('999999999999s', b'')

@@ -1,0 +1,176 @@
+//! Hostile programs never kill the process: each one below used to panic or
+//! abort; now it raises the exception Python raises (or a documented
+//! MemoryError/OverflowError), with a traceback, and exits 1.
+
+use std::process::Command;
+
+/// Runs `packsmith -c src`; returns (exit code, stdout, stderr).
+fn run(src: &str) -> (i32, String, String) {
+    let o = Command::new(env!("CARGO_BIN_EXE_packsmith"))
+        .arg("-c")
+        .arg(src)
+        .env("RUST_BACKTRACE", "0")
+        .output()
+        .expect("run packsmith");
+    (
+        o.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+/// The program fails with exit `code` and `exc` on stderr, and did not panic.
+fn raises(src: &str, code: i32, exc: &str) {
+    let (c, _, err) = run(src);
+    assert!(!err.contains("panicked"), "{src}: panicked: {err}");
+    assert_eq!(c, code, "{src}: exit {c}, stderr: {err}");
+    assert!(
+        err.contains(&format!("{exc}:")),
+        "{src}: expected {exc}, got: {err}"
+    );
+}
+
+/// The program succeeds and prints `out`.
+fn prints(src: &str, out: &str) {
+    let (c, o, err) = run(src);
+    assert_eq!(c, 0, "{src}: exit {c}, stderr: {err}");
+    assert_eq!(o.trim_end(), out, "{src}");
+}
+
+#[test]
+fn int_min_floordiv_mod_divmod_minus_one() {
+    raises("m=-9223372036854775807-1; m//-1", 1, "OverflowError");
+    raises(
+        "m=-9223372036854775807-1; divmod(m, -1)",
+        1,
+        "OverflowError",
+    );
+    prints("m=-9223372036854775807-1; print(m % -1)", "0");
+    raises("int('1', 37)", 1, "ValueError");
+    raises("int('1', 1)", 1, "ValueError");
+    let (_, _, err) = run("int('1', 37)");
+    assert!(
+        err.contains("int() base must be >= 2 and <= 36, or 0"),
+        "{err}"
+    );
+    prints("print(int('z', 36), int('0x1f', 0))", "35 31");
+}
+
+#[test]
+fn huge_format_precision_and_width() {
+    prints("print(len('%.70000f' % 1.0))", "70002");
+    prints("print(len('{:.70000f}'.format(1.0)))", "70002");
+    prints("print(len(f'{1.0:.100000e}'))", "100006");
+    prints("print(('%.70000f' % 0.1)[:22])", "0.10000000000000000555");
+    prints("print(f'{1.5:.70000e}'[-7:])", "000e+00");
+    raises("'{:>10000000000}'.format(1)", 1, "MemoryError");
+    raises("'{:.10000000000f}'.format(1.0)", 1, "MemoryError");
+    raises("'%10000000000d' % 1", 1, "MemoryError");
+    raises("'{:>99999999999999999999999}'.format(1)", 1, "ValueError");
+}
+
+#[test]
+fn allocation_guards_count_bytes() {
+    raises("'x'.ljust(10**18)", 1, "MemoryError");
+    raises("'x'.center(10**10)", 1, "MemoryError");
+    raises("'x'.rjust(10**10, 'y')", 1, "MemoryError");
+    raises("'1'.zfill(10**10)", 1, "MemoryError");
+    raises(
+        "import struct; struct.pack('999999999999s', b'')",
+        1,
+        "MemoryError",
+    );
+    raises(
+        "import struct; struct.pack('99999999999999999999q')",
+        1,
+        "error",
+    );
+    // 10**9 items of 32 bytes each: the old guard counted items only
+    raises("[0]*10**9", 1, "MemoryError");
+    raises("(0,)*10**9", 1, "MemoryError");
+    raises("'ab'*10**9", 1, "MemoryError");
+    prints("print(len([0]*1000), len('ab'*1000))", "1000 2000");
+}
+
+#[test]
+fn self_containing_list_and_dict_print_with_ellipsis() {
+    prints("a=[1]; a.append(a); print(a)", "[1, [...]]");
+    prints(
+        "a=[1]; a.append(a); print(repr([a, a]))",
+        "[[1, [...]], [1, [...]]]",
+    );
+    prints("d={}; d[1]=d; print(d)", "{1: {...}}");
+    prints("d={}; d['l']=[d]; print(d)", "{'l': [{...}]}");
+    prints("a=[1]; a.append(a); print(a==a)", "True");
+    // the same list twice, not nested, is printed in full both times
+    prints("b=[2]; print([b, b])", "[[2], [2]]");
+}
+
+#[test]
+fn unbounded_recursion_is_recursion_error() {
+    raises("def f(): f()\nf()", 1, "RecursionError");
+}
+
+/// Runs a script file (long lines do not fit an argv comfortably).
+fn run_file(name: &str, src: &str) -> (i32, String) {
+    let dir = std::env::temp_dir().join(format!("hostile_language_{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("tmp dir");
+    let path = dir.join(name);
+    std::fs::write(&path, src).expect("write script");
+    let o = Command::new(env!("CARGO_BIN_EXE_packsmith"))
+        .arg("run")
+        .arg(&path)
+        .env("RUST_BACKTRACE", "0")
+        .output()
+        .expect("run packsmith");
+    let _ = std::fs::remove_file(&path);
+    (
+        o.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn syntax_error_column_past_65535_is_exact() {
+    let (c, err) = run_file("open.py", &format!("{}\n", "(".repeat(100_000)));
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(c, 2, "{err}");
+    assert!(err.contains("SyntaxError"), "{err}");
+    assert!(err.contains(":1:100000"), "{err}");
+    let (c, err) = run_file("plus.py", &format!("x = 0\n{}\n", "1+".repeat(1_000_000)));
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(c, 2, "{err}");
+    assert!(err.contains(":2:2000001"), "{err}");
+}
+
+#[test]
+fn sleep_rejects_nan_negative_and_huge() {
+    raises("import time; time.sleep(float('nan'))", 1, "ValueError");
+    raises("sleep(float('nan'))", 1, "ValueError");
+    raises("import time; time.sleep(-1)", 1, "ValueError");
+    let (_, _, err) = run("sleep(-1)");
+    assert!(err.contains("sleep length must be non-negative"), "{err}");
+    raises("import time; time.sleep(1e300)", 1, "OverflowError");
+    raises("sleep(float('inf'))", 1, "OverflowError");
+    prints("sleep(0.001); print('ok')", "ok");
+}
+
+#[test]
+fn utf8_bom_at_script_start_is_accepted() {
+    let (c, err) = run_file("bom.py", "\u{feff}print(1)\nif 1:\n  x = 2\n");
+    assert_eq!(c, 0, "{err}");
+    let (c, err) = run_file("bom2.py", "\u{feff}print(1\n");
+    assert_eq!(c, 2, "{err}");
+    assert!(err.contains("bom2.py:1:6"), "{err}");
+}
+
+#[test]
+fn packet_payload_cycles_raise() {
+    raises("p=IP()/ICMP(); p.payload.payload=p", 1, "ValueError");
+    raises("p=IP(); p.payload=p", 1, "ValueError");
+    // a layer above is copied first, not refused (and the RefCell is not re-borrowed)
+    prints(
+        "p=IP()/TCP()/ICMP(); p.payload=p.payload.payload; print(p.summary())",
+        "IP / ICMP 127.0.0.1 > 127.0.0.1 echo-request 0",
+    );
+}
