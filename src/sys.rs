@@ -82,3 +82,34 @@ impl std::io::Write for CheckedStdout {
         }
     }
 }
+
+/// Seconds given by a user (a timeout, an interval) as a Duration without
+/// ever panicking: NaN and negative values are no time at all, values too
+/// large for a Duration (1e300, infinity) are the longest one.
+pub fn duration(secs: f64) -> std::time::Duration {
+    if secs.is_nan() || secs <= 0.0 {
+        return std::time::Duration::ZERO;
+    }
+    std::time::Duration::try_from_secs_f64(secs).unwrap_or(std::time::Duration::MAX)
+}
+
+/// The instant `secs` from now, or `None` when that is too far away to
+/// represent (an infinite timeout: no deadline).
+pub fn deadline(secs: f64) -> Option<std::time::Instant> {
+    std::time::Instant::now().checked_add(duration(secs))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn durations_from_any_float() {
+        use std::time::Duration;
+        assert_eq!(super::duration(f64::NAN), Duration::ZERO);
+        assert_eq!(super::duration(-1.0), Duration::ZERO);
+        assert_eq!(super::duration(1e300), Duration::MAX);
+        assert_eq!(super::duration(f64::INFINITY), Duration::MAX);
+        assert_eq!(super::duration(0.5), Duration::from_millis(500));
+        assert!(super::deadline(f64::INFINITY).is_none());
+        assert!(super::deadline(1.0).is_some());
+    }
+}

@@ -174,3 +174,29 @@ fn packet_payload_cycles_raise() {
         "IP / ICMP 127.0.0.1 > 127.0.0.1 echo-request 0",
     );
 }
+
+/// Timeouts and intervals of NaN, infinity or 1e300 seconds never panic the
+/// engine (root: loopback probes; otherwise the privilege error, exit 77).
+#[test]
+fn engine_durations_from_any_float() {
+    for code in [
+        "sr1(IP(dst='127.0.0.1')/ICMP(), timeout=float('nan'), verbose=0)",
+        "sr(IP(dst='127.0.0.1')/ICMP(seq=(1, 2)), inter=float('nan'), timeout=1e300, verbose=0)",
+        "sr(IP(dst='127.0.0.1')/ICMP(), timeout=float('inf'), verbose=0)",
+        "send(IP(dst='127.0.0.1')/ICMP(), inter=float('nan'), verbose=0)",
+        "send(IP(dst='127.0.0.1')/ICMP(), rate=1e300, verbose=0)",
+    ] {
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_packsmith"))
+            .args(["-c", code])
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("run");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(
+            matches!(o.status.code(), Some(0) | Some(77)),
+            "{code}: {:?} {err}",
+            o.status
+        );
+        assert!(!err.contains("panicked"), "{code}: {err}");
+    }
+}

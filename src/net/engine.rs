@@ -183,8 +183,8 @@ struct Pacer {
 impl Pacer {
     fn new(opts: &SrOptions) -> Pacer {
         let gap = match (opts.inter, opts.rate) {
-            (i, _) if i > 0.0 => Some(Duration::from_secs_f64(i)),
-            (_, Some(r)) if r > 0.0 => Some(Duration::from_secs_f64(1.0 / r)),
+            (i, _) if i > 0.0 => Some(crate::sys::duration(i)),
+            (_, Some(r)) if r > 0.0 => Some(crate::sys::duration(1.0 / r)),
             _ => None,
         };
         Pacer {
@@ -329,9 +329,7 @@ fn send_and_wait(
     let mut retries_left = opts.retry;
     let mut rounds_without_news = 0;
     let mut last_answered = lock()?.answered;
-    let mut deadline = opts
-        .timeout
-        .map(|t| Instant::now() + Duration::from_secs_f64(t.max(0.0)));
+    let mut deadline = opts.timeout.and_then(crate::sys::deadline);
     loop {
         if interrupted() {
             out.interrupted = true;
@@ -387,9 +385,7 @@ fn send_and_wait(
                 }
                 out.sent += 1;
             }
-            deadline = opts
-                .timeout
-                .map(|t| Instant::now() + Duration::from_secs_f64(t.max(0.0)));
+            deadline = opts.timeout.and_then(crate::sys::deadline);
         }
         progress(out.sent, answered);
         std::thread::sleep(Duration::from_millis(2));

@@ -436,9 +436,7 @@ impl Network for System {
         // an interface deleted and created again) does not end it
         let mut rx =
             frames::FrameSocket::open(opts.iface.as_deref(), true, bpf(&opts.filter, true)?)?;
-        let deadline = opts
-            .timeout
-            .map(|t| Instant::now() + Duration::from_secs_f64(t.max(0.0)));
+        let deadline = opts.timeout.and_then(crate::sys::deadline);
         let mut n = 0;
         loop {
             if crate::sys::INTERRUPTED.load(std::sync::atomic::Ordering::Relaxed)
@@ -468,8 +466,8 @@ pub fn send_loop(
     opts: &SendOptions,
 ) -> Result<SendReport, NetError> {
     let gap = match (opts.inter, opts.rate) {
-        (i, _) if i > 0.0 => Some(Duration::from_secs_f64(i)),
-        (_, Some(r)) if r > 0.0 => Some(Duration::from_secs_f64(1.0 / r)),
+        (i, _) if i > 0.0 => Some(crate::sys::duration(i)),
+        (_, Some(r)) if r > 0.0 => Some(crate::sys::duration(1.0 / r)),
         _ => None,
     };
     let repeat = opts.forever || opts.count > 1;

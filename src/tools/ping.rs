@@ -421,7 +421,7 @@ pub fn run(net: &dyn Network, o: &Options, sink: Sink) -> Result<Stats, NetError
     // probes are made when due, so their payload carries the send time
     let mut seq: u16 = 0;
     let mut next_due = Instant::now();
-    let interval = Duration::from_secs_f64(o.interval.max(0.0));
+    let interval = crate::sys::duration(o.interval);
     let count = o.count;
     let st3 = stats.clone();
     let mut probes = std::iter::from_fn(|| {
@@ -451,7 +451,7 @@ pub fn run(net: &dyn Network, o: &Options, sink: Sink) -> Result<Stats, NetError
     let first = sends.clone().min();
     let last = sends.chain(r.answered.iter().map(|(_, a)| a.time)).max();
     let elapsed = match (first, last) {
-        (Some(a), Some(b)) => Duration::from_secs_f64(b.since(&a).max(0.0)),
+        (Some(a), Some(b)) => crate::sys::duration(b.since(&a)),
         _ => started.elapsed(),
     };
     crate::sys::clear_interrupt();

@@ -558,9 +558,7 @@ pub fn run(o: &Options, sink: Sink) -> (Stats, Result<(), NetError>) {
             o.iface
         ));
     }
-    let deadline = o
-        .timeout
-        .map(|t| Instant::now() + Duration::from_secs_f64(t.max(0.0)));
+    let deadline = o.timeout.and_then(crate::sys::deadline);
     let mut guard = Guard::new(o.rate_limit, o.burst);
     let mut replies: Vec<Vec<u8>> = (0..crate::net::frames::BATCH).map(|_| Vec::new()).collect();
     let mut result = Ok(());
