@@ -5,6 +5,7 @@
 //! created again under the same name is reopened. Used by `respond` (tens of
 //! thousands of answers a second through the same socket) and `sniff`.
 
+use super::sock::setsockopt;
 use super::sock::SockFilter;
 use super::NetError;
 use crate::packet::Timestamp;
@@ -46,24 +47,6 @@ pub enum LinkEvent {
 struct SockFprog {
     len: u16,
     filter: *const SockFilter,
-}
-
-fn setsockopt<T>(fd: libc::c_int, level: libc::c_int, name: libc::c_int, v: &T) -> io::Result<()> {
-    // SAFETY: v points to a live value of the size we pass.
-    let r = unsafe {
-        libc::setsockopt(
-            fd,
-            level,
-            name,
-            v as *const T as *const libc::c_void,
-            std::mem::size_of::<T>() as libc::socklen_t,
-        )
-    };
-    if r == -1 {
-        Err(io::Error::last_os_error())
-    } else {
-        Ok(())
-    }
 }
 
 /// The index of interface `name`, or `None` if there is none.

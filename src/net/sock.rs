@@ -120,7 +120,12 @@ pub fn compile_bpf(expr: &str, layer2: bool) -> Result<Vec<SockFilter>, NetError
     Ok(prog)
 }
 
-fn setsockopt<T>(fd: libc::c_int, level: libc::c_int, name: libc::c_int, v: &T) -> io::Result<()> {
+pub(crate) fn setsockopt<T>(
+    fd: libc::c_int,
+    level: libc::c_int,
+    name: libc::c_int,
+    v: &T,
+) -> io::Result<()> {
     // SAFETY: v points to a live value of the size we pass.
     let r = unsafe {
         libc::setsockopt(
