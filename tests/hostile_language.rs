@@ -200,3 +200,30 @@ fn engine_durations_from_any_float() {
         assert!(!err.contains("panicked"), "{code}: {err}");
     }
 }
+
+/// `return` outside a function and `break`/`continue` outside a loop are
+/// SyntaxErrors found before anything runs (exit 2, with line:col).
+#[test]
+fn return_and_break_outside_their_blocks_are_syntax_errors() {
+    for (src, at) in [
+        ("print('ran')\nreturn 5", "<string>:2:1"),
+        ("break", "<string>:1:1"),
+        (
+            "for i in range(2):\n    def f():\n        continue",
+            "<string>:3:9",
+        ),
+        ("class A:\n    return 1", "<string>:2:5"),
+    ] {
+        let (c, out, err) = run(src);
+        assert_eq!(c, 2, "{src}: {err}");
+        assert!(
+            err.contains("SyntaxError:") && err.contains(at),
+            "{src}: {err}"
+        );
+        assert!(out.is_empty(), "{src}: nothing runs before the error");
+    }
+    prints(
+        "def f():\n    for i in range(3):\n        if i: break\n        continue\n    return 1\nprint(f())",
+        "1",
+    );
+}

@@ -27,7 +27,54 @@ pub fn parse_program(src: &str, file: u32) -> Result<Vec<Stmt>, SyntaxError> {
         }
         out.extend(p.statement()?);
     }
+    check_context(&out, false, false)?;
     Ok(out)
+}
+
+/// `return` outside a function and `break`/`continue` outside a loop are
+/// syntax errors, found before anything runs (as Python finds them).
+fn check_context(body: &[Stmt], in_func: bool, in_loop: bool) -> Result<(), SyntaxError> {
+    for st in body {
+        let bad = match &st.kind {
+            StmtKind::Return(_) if !in_func => Some("'return' outside function"),
+            StmtKind::Break if !in_loop => Some("'break' outside loop"),
+            StmtKind::Continue if !in_loop => Some("'continue' not properly in loop"),
+            _ => None,
+        };
+        if let Some(msg) = bad {
+            return Err(SyntaxError::new(st.span, msg, "a statement allowed here"));
+        }
+        match &st.kind {
+            StmtKind::If(arms, other) => {
+                for (_, b) in arms {
+                    check_context(b, in_func, in_loop)?;
+                }
+                if let Some(b) = other {
+                    check_context(b, in_func, in_loop)?;
+                }
+            }
+            StmtKind::While(_, b, other) | StmtKind::For(_, _, b, other) => {
+                check_context(b, in_func, true)?;
+                if let Some(b) = other {
+                    check_context(b, in_func, in_loop)?;
+                }
+            }
+            StmtKind::Def(f) => check_context(&f.body, true, false)?,
+            StmtKind::Class(_, _, b) => check_context(b, false, false)?,
+            StmtKind::Try(b, handlers, other, finally) => {
+                check_context(b, in_func, in_loop)?;
+                for h in handlers {
+                    check_context(&h.body, in_func, in_loop)?;
+                }
+                for b in [other, finally].into_iter().flatten() {
+                    check_context(b, in_func, in_loop)?;
+                }
+            }
+            StmtKind::With(_, b) => check_context(b, in_func, in_loop)?,
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 /// Parses a single expression embedded at `base` in file `file` (f-string holes).
