@@ -49,9 +49,8 @@ pub fn stdout_write_failed(e: &std::io::Error) -> ! {
         }
         std::process::exit(141);
     }
-    let msg = e.to_string();
     // the OS text without Rust's " (os error N)" suffix, as coreutils print it
-    let msg = msg.split(" (os error").next().unwrap_or(&msg);
+    let msg = crate::fsutil::os_text(e);
     let mut err = std::io::stderr().lock();
     let _ = std::io::Write::write_all(
         &mut err,

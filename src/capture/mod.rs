@@ -96,9 +96,7 @@ impl Error {
         } else {
             ErrorKind::Io
         };
-        let text = e.to_string();
-        let text = text.split(" (os error").next().unwrap_or("");
-        Error::new(kind, format!("{path}: {text}"))
+        Error::new(kind, format!("{path}: {}", crate::fsutil::os_text(e)))
     }
 }
 
