@@ -137,7 +137,7 @@ fn syntax_error_column_past_65535_is_exact() {
     assert_eq!(c, 2, "{err}");
     assert!(err.contains("SyntaxError"), "{err}");
     assert!(err.contains(":1:100000"), "{err}");
-    let (c, err) = run_file("plus.py", &format!("x = 0\n{}\n", "1+".repeat(1_000_000)));
+    let (c, err) = run_file("tuple.py", &format!("x = 0\n{})\n", "1,".repeat(1_000_000)));
     assert!(!err.contains("panicked"), "{err}");
     assert_eq!(c, 2, "{err}");
     assert!(err.contains(":2:2000001"), "{err}");
@@ -225,5 +225,81 @@ fn return_and_break_outside_their_blocks_are_syntax_errors() {
     prints(
         "def f():\n    for i in range(3):\n        if i: break\n        continue\n    return 1\nprint(f())",
         "1",
+    );
+}
+
+#[test]
+fn million_term_expression_is_recursion_error_during_compilation() {
+    let src = format!("x = {}1\nprint(x)", "1+".repeat(1_000_000));
+    let (code, out) = run_file("chain.pks", &src);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("RecursionError: maximum recursion depth exceeded during compilation"),
+        "{out}"
+    );
+    // a long but reasonable chain still runs
+    prints(&format!("print({}1)", "1+".repeat(2999)), "3000");
+    raises(
+        &format!("print({}1)", "x.".repeat(5000)),
+        1,
+        "RecursionError",
+    );
+}
+
+#[test]
+fn deep_structures_are_freed_printed_and_compared_without_aborting() {
+    // 3,000,000 levels overflowed the 512 MiB interpreter stack when dropped
+    prints(
+        "x = []\nfor i in range(3000000): x = [x]\ny = x\ntry:\n    repr(x)\nexcept RecursionError as e:\n    print(e)\nx = 0\ny = 0\nprint('freed')",
+        "maximum recursion depth exceeded while getting the repr of an object\nfreed",
+    );
+}
+
+#[test]
+fn ambiguous_tabs_and_spaces_are_tab_errors() {
+    // the same cases CPython refuses; consistent tabs are fine
+    for src in [
+        "if 1:\n\tx = 1\n        y = 2\n",
+        "if 1:\n        x = 1\n\ty = 2\n",
+        "if 1:\n  if 1:\n\tx = 1\n",
+    ] {
+        let (code, err) = run_file("tabs.pks", src);
+        assert_eq!(code, 2, "{src:?}: {err}");
+        assert!(
+            err.contains("TabError: inconsistent use of tabs and spaces in indentation"),
+            "{src:?}: {err}"
+        );
+    }
+    let (code, err) = run_file(
+        "tabs_ok.pks",
+        "if 1:\n\tif 1:\n\t\tx = 1\n\ty = 2\nprint(x, y)\n",
+    );
+    assert_eq!(code, 0, "{err}");
+    let (code, err) = run_file("indent.pks", "x = 1\n  y = 2\n");
+    assert_eq!(code, 2);
+    assert!(err.contains("IndentationError: unexpected indent"), "{err}");
+}
+
+#[test]
+fn computed_values_that_do_not_fit_raise_struct_error() {
+    // Scapy: struct.error from post_build; before, the length wrapped
+    raises("bytes(IP()/('x'*70000))", 1, "struct.error");
+    raises("len(UDP()/('x'*70000))", 1, "struct.error");
+    raises("bytes(TCP(options=[('MSS', 10**6)]))", 1, "struct.error");
+    raises("bytes(TCP(options=[('WScale', 300)]))", 1, "struct.error");
+    raises(
+        "bytes(TCP(options=[('NOP', None)] * 41))",
+        1,
+        "struct.error",
+    );
+    prints(
+        "import struct\ntry:\n    bytes(IP()/('x'*70000))\nexcept struct.error as e:\n    print(e)",
+        "IP.len: the length 70020 does not fit in 16 bits (at most 65535)",
+    );
+    // set explicitly, or at the limits, it builds as given
+    prints("print(len(bytes(IP(len=5)/('x'*70000))))", "70020");
+    prints(
+        "print(bytes(TCP(options=[('MSS', 65535), ('WScale', 255)])).hex()[40:])",
+        "0204ffff0303ff00",
     );
 }

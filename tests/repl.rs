@@ -128,3 +128,57 @@ fn history_persists_across_sessions() {
     keys(&mut s, "print(marker_value + 1)\r");
     s.expect("31338").expect("recalled entry ran");
 }
+
+/// Sends `text` as a terminal sends a paste (bracketed: one insertion, not
+/// one redraw per character), then Enter.
+/// Written in small pieces, draining the echo between them: one big write
+/// can block on a full terminal while the program blocks on its output.
+fn paste_line(s: &mut Session, text: &str) {
+    let data = format!("\x1b[200~{text}\x1b[201~");
+    let mut scratch = vec![0u8; 1 << 16];
+    for chunk in data.as_bytes().chunks(512) {
+        s.send(chunk).expect("paste");
+        while s.try_read(&mut scratch).is_ok_and(|n| n > 0) {}
+    }
+    s.send("\r").expect("enter");
+}
+
+#[test]
+fn session_survives_hostile_input() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut s = start(dir.path());
+    s.set_expect_timeout(Some(Duration::from_secs(120)));
+    // an 80 KB pasted line
+    paste_line(
+        &mut s,
+        &format!("x = '{}'; print(len(x) * 2)", "a".repeat(80_000)),
+    );
+    s.expect("160000").expect("long paste evaluated");
+    s.expect(PROMPT).expect("prompt after the long line");
+    // a chain too long to compile
+    paste_line(&mut s, &format!("{}1", "1+".repeat(5000)));
+    s.expect("RecursionError: maximum recursion depth exceeded during compilation")
+        .expect("compile-time RecursionError");
+    s.expect(PROMPT).expect("prompt after RecursionError");
+    // a structure deep enough to overflow the stack when printed or freed
+    s.send_line("x = []").expect("send");
+    s.expect(PROMPT).expect("prompt");
+    s.send_line("for i in range(3000000): x = [x]")
+        .expect("send");
+    s.expect(PROMPT).expect("loop done");
+    s.send_line("x").expect("send");
+    s.expect("RecursionError: maximum recursion depth exceeded while getting the repr")
+        .expect("repr raises");
+    s.expect(PROMPT).expect("prompt after repr");
+    s.send_line("x = 0").expect("send");
+    s.expect(PROMPT).expect("freed without overflowing");
+    // a length that does not fit its field
+    s.send_line("bytes(IP()/('x'*70000))").expect("send");
+    s.expect("struct.error: IP.len").expect("struct.error");
+    s.expect(PROMPT).expect("prompt after struct.error");
+    s.send_line("print('alive', 6 * 7)").expect("send");
+    s.expect("alive 42").expect("session still works");
+    s.expect(PROMPT).expect("prompt before Ctrl-D");
+    s.send(ControlCode::EndOfTransmission).expect("ctrl-d");
+    s.expect(expectrl::Eof).expect("exits on Ctrl-D");
+}

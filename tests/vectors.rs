@@ -39,8 +39,8 @@ fn check_build(file: &str) -> usize {
     let mut n = 0;
     for v in vectors(file) {
         let (expr, want) = (&v[0], &v[1]);
-        match eval(&format!("r = bytes({expr}).hex()")) {
-            Value::Str(got) => assert_eq!(&*got, want, "\n  expr: {expr}"),
+        match &eval(&format!("r = bytes({expr}).hex()")) {
+            Value::Str(got) => assert_eq!(&**got, want, "\n  expr: {expr}"),
             other => panic!("{expr}: not a string: {}", other.type_name()),
         }
         n += 1;
@@ -147,7 +147,7 @@ fn rss() -> usize {
 
 #[test]
 fn slash8_set_is_lazy() {
-    let p = match eval("r = IP(src=\"198.18.0.1\", dst=\"198.18.0.0/8\")/ICMP()") {
+    let p = match &eval("r = IP(src=\"198.18.0.1\", dst=\"198.18.0.0/8\")/ICMP()") {
         Value::Packet(p) => p.snapshot(),
         _ => unreachable!(),
     };

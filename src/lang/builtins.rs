@@ -129,13 +129,13 @@ fn b_print(interp: &mut Interp, mut a: Args) -> R {
         s.push_str(&interp.to_str(v)?);
     }
     s.push_str(&end);
-    match file {
+    match &file {
         Some(Value::Native(n)) if n.type_name() == "stderr" => {
             output::flush();
             eprint!("{s}");
         }
         Some(f @ Value::Native(_)) => {
-            let w = interp.get_attr(&f, "write")?;
+            let w = interp.get_attr(f, "write")?;
             interp.call_value(&w, Args::new(vec![Value::str(s)]))?;
         }
         _ => {
@@ -158,7 +158,7 @@ fn b_len(interp: &mut Interp, mut a: Args) -> R {
         Value::Dict(d) | Value::Set(d) => d.borrow().len(),
         Value::Range(x, y, s) => range_len(*x, *y, *s) as usize,
         Value::PacketList(l) => l.len(),
-        Value::Packet(p) => p.build().len(),
+        Value::Packet(p) => p.build()?.len(),
         Value::Instance(_) => match interp.method_opt(&v, "__len__")? {
             Some(f) => return interp.call_value(&f, Args::new(vec![])),
             None => {
@@ -214,10 +214,10 @@ fn b_tuple(interp: &mut Interp, mut a: Args) -> R {
 fn b_dict(interp: &mut Interp, mut a: Args) -> R {
     let mut d = Dict::default();
     if let Some(src) = a.pos.first().cloned() {
-        match src {
+        match &src {
             Value::Dict(o) => d = o.borrow().clone(),
             other => {
-                for pair in collect(interp, &other)? {
+                for pair in collect(interp, other)? {
                     let kv = collect(interp, &pair)?;
                     if kv.len() != 2 {
                         return Err(raise(
@@ -251,7 +251,7 @@ fn b_bytes(interp: &mut Interp, mut a: Args) -> R {
         return Ok(Value::bytes(Vec::new()));
     };
     match &v {
-        Value::Packet(p) => Ok(Value::bytes(p.build())),
+        Value::Packet(p) => Ok(Value::bytes(p.build()?)),
         Value::Bytes(_) => Ok(v),
         Value::Str(s) => match a.get(1, "encoding") {
             Some(_) => Ok(Value::bytes(s.as_bytes().to_vec())),
@@ -278,12 +278,12 @@ fn b_bytes(interp: &mut Interp, mut a: Args) -> R {
 }
 
 fn b_str(interp: &mut Interp, mut a: Args) -> R {
-    match a.get(0, "object") {
+    match &a.get(0, "object") {
         None => Ok(Value::str("")),
         Some(Value::Bytes(b)) if a.get(1, "encoding").is_some() => {
-            Ok(Value::str(String::from_utf8_lossy(&b).to_string()))
+            Ok(Value::str(String::from_utf8_lossy(b).to_string()))
         }
-        Some(v) => Ok(Value::str(interp.to_str(&v)?)),
+        Some(v) => Ok(Value::str(interp.to_str(v)?)),
     }
 }
 
@@ -406,7 +406,7 @@ fn b_chr(_: &mut Interp, mut a: Args) -> R {
 }
 
 fn b_ord(_: &mut Interp, mut a: Args) -> R {
-    match a.req(0, "c", "ord")? {
+    match &a.req(0, "c", "ord")? {
         Value::Str(s) if s.chars().count() == 1 => {
             Ok(Value::Int(s.chars().next().map(|c| c as i64).unwrap_or(0)))
         }
@@ -863,7 +863,7 @@ fn b_globals(interp: &mut Interp, _a: Args) -> R {
 }
 
 fn b_vars(interp: &mut Interp, mut a: Args) -> R {
-    match a.get(0, "obj") {
+    match &a.get(0, "obj") {
         None => b_globals(interp, a),
         Some(Value::Instance(i)) => {
             let mut d = Dict::default();

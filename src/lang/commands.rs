@@ -81,7 +81,7 @@ fn packet_arg(v: &Value, f: &str) -> R<crate::packet::Packet> {
 
 fn bytes_of(v: &Value, f: &str) -> R<Vec<u8>> {
     match v {
-        Value::Packet(p) => Ok(p.build()),
+        Value::Packet(p) => p.build(),
         Value::Bytes(b) => Ok(b.to_vec()),
         Value::Str(s) => Ok(s.as_bytes().to_vec()),
         other => Err(raise(
@@ -118,7 +118,7 @@ fn c_hexdump(_: &mut Interp, mut a: Args) -> R {
 }
 
 fn c_ls(_: &mut Interp, mut a: Args) -> R {
-    match a.get(0, "obj") {
+    match &a.get(0, "obj") {
         None => {
             let mut s = String::new();
             for d in crate::layers::all() {
@@ -169,19 +169,19 @@ const GENERAL_HELP: &str = "packsmith: craft, send and capture packets with Scap
 ";
 
 fn c_help(interp: &mut Interp, mut a: Args) -> R {
-    let text = match a.get(0, "obj") {
+    let text = match &a.get(0, "obj") {
         None => GENERAL_HELP.to_string(),
         Some(Value::Layer(d, q)) => {
             let mut s = format!(
                 "{} ({})\n\n{}\n\nFields:\n",
-                d.class_name(q),
-                d.display_name(q),
+                d.class_name(*q),
+                d.display_name(*q),
                 d.doc
             );
             s.push_str(&show::ls(d));
             s
         }
-        Some(Value::Str(s)) => help_topic(&s)?,
+        Some(Value::Str(s)) => help_topic(s)?,
         Some(Value::Builtin(b)) => format!("{}\n", b.doc),
         Some(Value::Func(f)) => format!(
             "{}({})\n\n{}\n",
@@ -203,7 +203,7 @@ fn c_help(interp: &mut Interp, mut a: Args) -> R {
             s
         }
         Some(v) => {
-            let attrs = super::completion::attributes(interp, &v);
+            let attrs = super::completion::attributes(interp, v);
             format!(
                 "{} object; attributes: {}\n",
                 v.type_name(),

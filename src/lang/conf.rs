@@ -52,7 +52,7 @@ impl Conf {
     }
 
     pub fn iface(&self) -> Option<String> {
-        match self.get("iface") {
+        match &self.get("iface") {
             Some(Value::Str(s)) => Some(s.to_string()),
             _ => None,
         }
@@ -85,19 +85,19 @@ impl Native for RouteTable {
                 let net = a.kw("net").or_else(|| a.kw("host"));
                 let gw = a.kw("gw");
                 let dev = a.kw("dev");
-                let Some(Value::Str(net)) = net else {
+                let Some(Value::Str(net)) = &net else {
                     return Some(Err(raise(
                         "TypeError",
                         "conf.route.add(net=\"198.18.9.0/24\", gw=... or dev=...)",
                     )));
                 };
                 let mut cmd = std::process::Command::new("ip");
-                cmd.args(["route", if name == "add" { "add" } else { "del" }, &net]);
-                if let Some(Value::Str(g)) = gw {
-                    cmd.args(["via", &g]);
+                cmd.args(["route", if name == "add" { "add" } else { "del" }, net]);
+                if let Some(Value::Str(g)) = &gw {
+                    cmd.args(["via", g]);
                 }
-                if let Some(Value::Str(d)) = dev {
-                    cmd.args(["dev", &d]);
+                if let Some(Value::Str(d)) = &dev {
+                    cmd.args(["dev", d]);
                 }
                 match cmd.output() {
                     Ok(o) if o.status.success() => Ok(Value::None),

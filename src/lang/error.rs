@@ -11,6 +11,9 @@ use std::rc::Rc;
 /// A syntax error: where, what, and what was expected there.
 #[derive(Clone, Debug)]
 pub struct SyntaxError {
+    /// Python's class for it: SyntaxError, or its relatives IndentationError,
+    /// TabError and (for a chain too deep to compile) RecursionError.
+    pub kind: &'static str,
     pub span: Span,
     pub message: String,
     pub expected: String,
@@ -20,11 +23,18 @@ pub struct SyntaxError {
 impl SyntaxError {
     pub fn new(span: Span, message: impl Into<String>, expected: impl Into<String>) -> SyntaxError {
         SyntaxError {
+            kind: "SyntaxError",
             span,
             message: message.into(),
             expected: expected.into(),
             help: None,
         }
+    }
+
+    /// The same error reported as Python's `kind` (TabError...).
+    pub fn kind(mut self, kind: &'static str) -> SyntaxError {
+        self.kind = kind;
+        self
     }
 }
 
@@ -192,7 +202,7 @@ pub fn exc_parts(v: &Value) -> (String, String) {
         Value::Instance(i) => {
             let name = i.class.name.to_string();
             let args = i.attrs.borrow().get("args").cloned();
-            let msg = match args {
+            let msg = match &args {
                 Some(Value::Tuple(t)) if t.is_empty() => String::new(),
                 Some(Value::Tuple(t)) if t.len() == 1 => {
                     if i.class.name.as_ref() == "KeyError" {
@@ -201,7 +211,7 @@ pub fn exc_parts(v: &Value) -> (String, String) {
                         super::repr::to_str(&t[0])
                     }
                 }
-                Some(other) => super::repr::repr(&other),
+                Some(other) => super::repr::repr(other),
                 None => String::new(),
             };
             (name, msg)
@@ -265,7 +275,7 @@ pub fn render_syntax(e: &SyntaxError, color: bool) -> String {
     let len = (e.span.end.saturating_sub(e.span.start) as usize)
         .max(1)
         .min(text.len().saturating_sub(start).max(1));
-    let message = format!("SyntaxError: {} at {name}:{line}:{col}", e.message);
+    let message = format!("{}: {} at {name}:{line}:{col}", e.kind, e.message);
     let line_start = text
         .get(..start)
         .and_then(|t| t.rfind('\n'))

@@ -344,11 +344,11 @@ impl Interp {
                 if let Some(c) = cause {
                     self.eval(c, ctx)?;
                 }
-                let exc = match v {
+                let exc = match &v {
                     Value::Class(c) if c.is_sub(&exc_class("BaseException").expect("base")) => {
-                        self.call_value(&Value::Class(c), Args::new(vec![]))?
+                        self.call_value(&Value::Class(c.clone()), Args::new(vec![]))?
                     }
-                    v @ Value::Instance(_) if exc_is(&v, "BaseException") => v,
+                    v @ Value::Instance(_) if exc_is(v, "BaseException") => v.clone(),
                     other => {
                         return Err(raise(
                             "TypeError",
@@ -468,8 +468,8 @@ impl Interp {
     fn class_def(&mut self, name: &Rc<str>, bases: &[Expr], body: &[Stmt], ctx: &Ctx) -> R<()> {
         let mut base_classes = Vec::new();
         for b in bases {
-            match self.eval(b, ctx)? {
-                Value::Class(c) => base_classes.push(c),
+            match &self.eval(b, ctx)? {
+                Value::Class(c) => base_classes.push(c.clone()),
                 other => {
                     return Err(raise(
                         "TypeError",
@@ -711,6 +711,7 @@ impl Interp {
     }
 
     pub fn eval(&mut self, e: &Expr, ctx: &Ctx) -> R {
+        super::limits::stack_guard("").map_err(|f| attach(f, e.span, ctx))?;
         self.eval_inner(e, ctx).map_err(|f| attach(f, e.span, ctx))
     }
 
@@ -747,7 +748,7 @@ impl Interp {
                             d.insert(k, v)?;
                         }
                         None => {
-                            if let Value::Dict(other) = self.eval(v, ctx)? {
+                            if let Value::Dict(other) = &self.eval(v, ctx)? {
                                 for (k, v) in other.borrow().entries.iter() {
                                     d.entries.insert(k.clone(), v.clone());
                                 }
@@ -954,7 +955,7 @@ impl Interp {
                         a.pos.push(x?);
                     }
                 }
-                Arg::StarStar(e) => match self.eval(e, ctx)? {
+                Arg::StarStar(e) => match &self.eval(e, ctx)? {
                     Value::Dict(d) => {
                         for (k, v) in d.borrow().entries.iter() {
                             let k = k.0.text("keywords")?;
@@ -1074,6 +1075,7 @@ impl Interp {
         if self.depth >= MAX_DEPTH {
             return Err(raise("RecursionError", "maximum recursion depth exceeded"));
         }
+        super::limits::stack_guard("")?;
         check_interrupt()?;
         let def = &f.def;
         let scope = Scope::new(f.closure.clone());
@@ -1245,7 +1247,7 @@ impl Interp {
                 return Ok(format!("<{} object>", i.class.name));
             }
         }
-        Ok(super::repr::repr(v))
+        super::repr::try_repr(v)
     }
 
     /// Calls a native object's `__name__` hook, if it has one.
@@ -1270,7 +1272,7 @@ impl Interp {
                 return self.repr(v);
             }
         }
-        Ok(super::repr::to_str(v))
+        super::repr::try_to_str(v)
     }
 }
 
@@ -1291,7 +1293,7 @@ fn attach(f: Flow, span: Span, ctx: &Ctx) -> Flow {
     }
 }
 
-fn to_exc(f: Flow) -> Box<Exc> {
+pub fn to_exc(f: Flow) -> Box<Exc> {
     match f {
         Flow::Raise(e) => e,
         _ => Box::new(Exc {

@@ -139,7 +139,7 @@ pub fn tokenize(src: &str, file: u32) -> Result<Vec<Token>, SyntaxError> {
         file,
         pos: if src.starts_with('\u{feff}') { 3 } else { 0 },
         out: Vec::new(),
-        indents: vec![0],
+        indents: vec![(0, 0)],
         depth: Vec::new(),
     }
     .run()
@@ -150,7 +150,8 @@ struct Lexer<'a> {
     file: u32,
     pos: usize,
     out: Vec<Token>,
-    indents: Vec<usize>,
+    /// Open blocks' indentation: (columns with 8-column tabs, with 1-column tabs).
+    indents: Vec<(usize, usize)>,
     /// Open brackets and where they opened.
     depth: Vec<(char, usize)>,
 }
@@ -234,13 +235,16 @@ impl<'a> Lexer<'a> {
     /// Measures a line's indentation. Returns false for blank or comment-only lines.
     fn indentation(&mut self) -> Result<bool, SyntaxError> {
         let rest = self.rest();
-        let mut width = 0usize;
+        // Python measures twice, a tab as up to 8 columns and as 1: when
+        // the two disagree on which block a line belongs to, the tabs and
+        // spaces are mixed ambiguously (TabError)
+        let (mut width, mut alt) = (0usize, 0usize);
         let mut n = 0usize;
         for c in rest.chars() {
             match c {
-                ' ' => width += 1,
-                '\t' => width = (width / 8 + 1) * 8,
-                '\x0c' => width = 0,
+                ' ' => (width, alt) = (width + 1, alt + 1),
+                '\t' => (width, alt) = ((width / 8 + 1) * 8, alt + 1),
+                '\x0c' => (width, alt) = (0, 0),
                 _ => break,
             }
             n += c.len_utf8();
@@ -258,36 +262,58 @@ impl<'a> Lexer<'a> {
         }
         let start = self.pos;
         self.pos += n;
-        let current = *self.indents.last().unwrap_or(&0);
-        if width > current {
+        let current = *self.indents.last().unwrap_or(&(0, 0));
+        let tab_error = |l: &Self| {
+            l.err(
+                start,
+                start + n,
+                "inconsistent use of tabs and spaces in indentation",
+                "the same mix of tabs and spaces as the enclosing lines",
+            )
+            .kind("TabError")
+        };
+        if width > current.0 {
+            if alt <= current.1 {
+                return Err(tab_error(self));
+            }
             if self.out.is_empty()
                 || matches!(
                     self.out.last().map(|t| &t.tok),
                     Some(Tok::Dedent | Tok::Indent)
                 )
             {
-                return Err(self.err(
-                    start,
-                    self.pos,
-                    "unexpected indent",
-                    "a statement at the margin",
-                ));
+                return Err(self
+                    .err(
+                        start,
+                        self.pos,
+                        "unexpected indent",
+                        "a statement at the margin",
+                    )
+                    .kind("IndentationError"));
             }
-            self.indents.push(width);
+            self.indents.push((width, alt));
             self.push(Tok::Indent, start, self.pos);
-        } else if width < current {
-            while width < *self.indents.last().unwrap_or(&0) {
+        } else if width < current.0 {
+            while width < self.indents.last().map_or(0, |l| l.0) {
                 self.indents.pop();
                 self.push(Tok::Dedent, self.pos, self.pos);
             }
-            if width != *self.indents.last().unwrap_or(&0) {
-                return Err(self.err(
-                    start,
-                    self.pos,
-                    "unindent does not match any outer indentation level",
-                    "the indentation of an enclosing block",
-                ));
+            let level = *self.indents.last().unwrap_or(&(0, 0));
+            if width != level.0 {
+                return Err(self
+                    .err(
+                        start,
+                        self.pos,
+                        "unindent does not match any outer indentation level",
+                        "the indentation of an enclosing block",
+                    )
+                    .kind("IndentationError"));
             }
+            if alt != level.1 {
+                return Err(tab_error(self));
+            }
+        } else if alt != current.1 {
+            return Err(tab_error(self));
         }
         Ok(true)
     }

@@ -116,7 +116,7 @@ pub fn str_method(interp: &mut Interp, s: &Rc<str>, name: &str, mut a: Args) -> 
             let it = a.req(0, "iterable", "join")?;
             let mut parts = Vec::new();
             for x in interp.iterate(&it)? {
-                match x? {
+                match &x? {
                     Value::Str(p) => parts.push(p.to_string()),
                     other => {
                         return Err(raise(
@@ -643,7 +643,7 @@ pub fn dict_method(interp: &mut Interp, d: &Rc<RefCell<Dict>>, name: &str, mut a
         }
         "update" => {
             if let Some(other) = a.get(0, "other") {
-                match other {
+                match &other {
                     Value::Dict(o) => {
                         let entries: Vec<(Key, Value)> = o
                             .borrow()
@@ -656,7 +656,7 @@ pub fn dict_method(interp: &mut Interp, d: &Rc<RefCell<Dict>>, name: &str, mut a
                         }
                     }
                     other => {
-                        for pair in interp.iterate(&other)? {
+                        for pair in interp.iterate(other)? {
                             let kv: Vec<Value> = interp.iterate(&pair?)?.collect::<R<_>>()?;
                             if kv.len() != 2 {
                                 return Err(raise(

@@ -19,6 +19,7 @@ pub mod filter;
 pub mod format;
 pub mod interp;
 pub mod lexer;
+pub mod limits;
 pub mod methods;
 pub mod modules;
 pub mod netcmds;
@@ -77,6 +78,8 @@ pub fn classify(e: Box<Exc>) -> RunError {
 /// 130 Ctrl-C, 1 any other runtime error.
 pub fn exit_code(e: &RunError) -> i32 {
     match e {
+        // too deep to compile is Python's RecursionError, a runtime error
+        RunError::Syntax(s) if s.kind == "RecursionError" => 1,
         RunError::Syntax(_) => 2,
         RunError::Exit(c, _) => *c,
         RunError::Runtime(x) if exc_is(&x.value, "KeyboardInterrupt") => 130,

@@ -53,7 +53,7 @@ fn packets(interp: &mut Interp, v: &Value) -> R<(Box<dyn Iterator<Item = Packet>
         other => {
             let mut out = Vec::new();
             for x in interp.iterate(other)? {
-                match x? {
+                match &x? {
                     Value::Packet(p) => out.extend(p.snapshot().iter_set()),
                     bad => {
                         return Err(raise(
@@ -123,7 +123,7 @@ fn sr_options(interp: &Interp, a: &mut Args, layer2: bool) -> R<SrOptions> {
         iface: opt_str(a, "iface")?.or_else(|| if layer2 { interp.conf.iface() } else { None }),
         matching: interp.conf.matching(),
         first: if layer2 { &ETHER } else { &IP },
-        filter: match a.kw("filter") {
+        filter: match &a.kw("filter") {
             Some(Value::Str(s)) => Some(s.to_string()),
             _ => None,
         },
@@ -379,10 +379,10 @@ fn c_sniff(interp: &mut Interp, mut a: Args) -> R {
         .unwrap_or(0);
     let timeout = opt_f64(&mut a, "timeout")?;
     let iface = opt_str(&mut a, "iface")?.or_else(|| interp.conf.iface());
-    let (bpf, mut predicate) = match a.kw("filter") {
+    let (bpf, mut predicate) = match &a.kw("filter") {
         Some(Value::Str(s)) => (Some(s.to_string()), None),
         Some(Value::None) | None => (None, None),
-        Some(f) => (None, Some(f)),
+        Some(f) => (None, Some(f.clone())),
     };
     if let Some(f) = a.kw("lfilter").filter(|v| !matches!(v, Value::None)) {
         predicate = Some(f);

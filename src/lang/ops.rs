@@ -342,6 +342,7 @@ fn numeric(op: BinOp, x: Num, y: Num) -> R {
 /// Python's ordering for `<`, `sorted`, `min`, `max`.
 pub fn order(a: &Value, b: &Value) -> R<Ordering> {
     use Value::*;
+    super::limits::stack_guard(" in comparison")?;
     if let (Some(x), Some(y)) = (as_number(a), as_number(b)) {
         return Ok(match (x, y) {
             (Num::I(x), Num::I(y)) => x.cmp(&y),
@@ -355,7 +356,7 @@ pub fn order(a: &Value, b: &Value) -> R<Ordering> {
             let xs = seq_items(a);
             let ys = seq_items(b);
             for (x, y) in xs.iter().zip(ys.iter()) {
-                if !values_equal(x, y) {
+                if !try_values_equal(x, y)? {
                     return order(x, y);
                 }
             }
@@ -404,7 +405,7 @@ fn eq(interp: &mut Interp, a: &Value, b: &Value) -> R<bool> {
             return Ok(interp.call_value(&f, Args::new(vec![b.clone()]))?.truthy());
         }
     }
-    Ok(values_equal(a, b))
+    try_values_equal(a, b)
 }
 
 fn is(a: &Value, b: &Value) -> bool {

@@ -85,7 +85,7 @@ pub fn construct(_interp: &mut Interp, def: &'static LayerDef, quoted: bool, mut
                 ),
             ));
         }
-        let data = match first {
+        let data = match &first {
             Value::Bytes(b) => b.to_vec(),
             Value::Str(s) => s.as_bytes().to_vec(),
             other => {
@@ -354,7 +354,7 @@ pub fn get_attr(_interp: &mut Interp, p: &PacketRef, name: &str) -> R {
             }
             return Ok(Value::dict(d));
         }
-        "original" => return Ok(Value::bytes(p.build())),
+        "original" => return Ok(Value::bytes(p.build()?)),
         _ => {}
     }
     for i in p.start..pk.layers.len() {
@@ -490,7 +490,7 @@ pub fn call_method(interp: &mut Interp, p: &PacketRef, name: &str, mut a: Args) 
         "command" => Ok(Value::str(show::command(&snap()))),
         "json" => Ok(Value::str(crate::packet::json::to_json(&snap(), &[]))),
         "hexdump" => {
-            output::println(&show::hexdump(&p.build()));
+            output::println(&show::hexdump(&p.build()?));
             Ok(Value::None)
         }
         "copy" => {
@@ -498,7 +498,7 @@ pub fn call_method(interp: &mut Interp, p: &PacketRef, name: &str, mut a: Args) 
             c.time = p.pkt.borrow().time;
             Ok(Value::packet(c))
         }
-        "build" => Ok(Value::bytes(p.build())),
+        "build" => Ok(Value::bytes(p.build()?)),
         "haslayer" => {
             let (d, q) = layer_arg(&a.req(0, "cls", name)?, name)?;
             Ok(Value::Bool(find_layer(p, d, q, 1).is_some()))
@@ -539,7 +539,7 @@ pub fn call_method(interp: &mut Interp, p: &PacketRef, name: &str, mut a: Args) 
             Ok(Value::None)
         }
         "answers" => {
-            let other = match a.req(0, "other", name)? {
+            let other = match &a.req(0, "other", name)? {
                 Value::Packet(o) => o.snapshot(),
                 _ => return Err(raise("TypeError", "answers() expects a packet")),
             };
@@ -780,7 +780,7 @@ pub fn list_method(interp: &mut Interp, l: &Rc<PacketList>, name: &str, mut a: A
                 };
                 if let Value::Packet(r) = &p {
                     output::println(&show::summary(&r.snapshot()));
-                    output::println(&show::hexdump(&r.build()));
+                    output::println(&show::hexdump(&r.build()?));
                     output::println("");
                 }
             }

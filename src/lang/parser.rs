@@ -111,6 +111,21 @@ struct Parser {
 /// Deepest expression nesting accepted.
 const MAX_NESTING: usize = 100;
 
+/// Longest left-associative chain (`1+1+...`, `a or b or ...`, `x.a.b...`,
+/// `f()()...`) in one expression. Each link is a level of the tree that
+/// evaluation and dropping recurse over; Python refuses such chains with
+/// RecursionError during compilation, and so does this parser.
+const MAX_CHAIN: usize = 3000;
+
+fn chain_too_long(span: Span) -> SyntaxError {
+    SyntaxError::new(
+        span,
+        "maximum recursion depth exceeded during compilation",
+        format!("a chain of at most {MAX_CHAIN} operators (split it with variables)"),
+    )
+    .kind("RecursionError")
+}
+
 fn describe(t: &Tok) -> String {
     match t {
         Tok::Name(n) => format!("`{n}`"),
@@ -251,7 +266,8 @@ impl Parser {
                     start,
                     "unexpected indent",
                     "a statement at the margin",
-                ))
+                )
+                .kind("IndentationError"))
             }
             _ => Rc::from(""),
         };
@@ -534,7 +550,8 @@ impl Parser {
                     self.span(),
                     "expected an indented block",
                     "an indented block",
-                ));
+                )
+                .kind("IndentationError"));
             }
             let mut body = Vec::new();
             while !self.check_tok(&Tok::Dedent) && !self.at_eof() {
@@ -695,6 +712,7 @@ impl Parser {
             }
             "print" if self.python2_print() => {
                 return Err(SyntaxError {
+                    kind: "SyntaxError",
                     span: start,
                     message: "Missing parentheses in call to 'print'".into(),
                     expected: "print(...)".into(),
@@ -973,7 +991,13 @@ impl Parser {
 
     fn or_test(&mut self) -> Result<Expr, SyntaxError> {
         let mut left = self.and_test()?;
-        while self.eat_kw("or") {
+        let mut links = 0;
+        while self.check_kw("or") {
+            links += 1;
+            if links > MAX_CHAIN {
+                return Err(chain_too_long(self.span()));
+            }
+            self.advance();
             let right = self.and_test()?;
             let span = left.span.to(right.span);
             left = Expr {
@@ -986,7 +1010,13 @@ impl Parser {
 
     fn and_test(&mut self) -> Result<Expr, SyntaxError> {
         let mut left = self.not_test()?;
-        while self.eat_kw("and") {
+        let mut links = 0;
+        while self.check_kw("and") {
+            links += 1;
+            if links > MAX_CHAIN {
+                return Err(chain_too_long(self.span()));
+            }
+            self.advance();
             let right = self.not_test()?;
             let span = left.span.to(right.span);
             left = Expr {
@@ -1070,9 +1100,14 @@ impl Parser {
         next: fn(&mut Parser) -> Result<Expr, SyntaxError>,
     ) -> Result<Expr, SyntaxError> {
         let mut left = next(self)?;
+        let mut links = 0;
         'outer: loop {
             for (sym, op) in ops {
                 if self.check_op(sym) {
+                    links += 1;
+                    if links > MAX_CHAIN {
+                        return Err(chain_too_long(self.span()));
+                    }
                     self.advance();
                     let right = next(self)?;
                     let span = left.span.to(right.span);
@@ -1174,7 +1209,14 @@ impl Parser {
 
     fn atom_expr(&mut self) -> Result<Expr, SyntaxError> {
         let mut e = self.atom()?;
+        let mut links = 0;
         loop {
+            if self.check_op("(") || self.check_op("[") || self.check_op(".") {
+                links += 1;
+                if links > MAX_CHAIN {
+                    return Err(chain_too_long(self.span()));
+                }
+            }
             if self.check_op("(") {
                 let open = self.advance().span;
                 let args = self.call_args()?;
@@ -1601,6 +1643,7 @@ fn check_target(e: &Expr, allow_tuple: bool) -> Result<(), SyntaxError> {
             "a name, attribute or subscript",
         )),
         ExprKind::Compare(..) => Err(SyntaxError {
+            kind: "SyntaxError",
             span: e.span,
             message: "cannot assign to comparison".into(),
             expected: "a name, attribute or subscript".into(),

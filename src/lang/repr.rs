@@ -85,10 +85,6 @@ pub fn str_repr(s: &str) -> String {
     out
 }
 
-fn join<'a>(items: impl Iterator<Item = &'a Value>) -> String {
-    items.map(repr).collect::<Vec<_>>().join(", ")
-}
-
 /// Counts of TCP, UDP, ICMP and other packets, as Scapy's list reprs show.
 fn proto_counts(items: &[Value]) -> String {
     let (mut tcp, mut udp, mut icmp, mut other) = (0, 0, 0, 0);
@@ -124,33 +120,132 @@ thread_local! {
         std::cell::RefCell::new(std::collections::HashSet::new());
 }
 
-/// Runs `f` with container `id` marked as being printed; `None` when it already is.
-fn guarded(id: usize, f: impl FnOnce() -> String) -> Option<String> {
-    let seen = IN_REPR.with(|s| !s.borrow_mut().insert(id));
-    if seen {
-        return None;
+/// The stack ran low while printing: nesting too deep to show.
+struct TooDeep;
+
+/// Python's `repr()`, raising RecursionError where the value nests deeper
+/// than the stack allows (as Python does).
+pub fn try_repr(v: &Value) -> Result<String, super::error::Flow> {
+    let mut out = String::new();
+    match write_repr(v, &mut out) {
+        Ok(()) => Ok(out),
+        Err(TooDeep) => Err(super::error::raise(
+            "RecursionError",
+            "maximum recursion depth exceeded while getting the repr of an object",
+        )),
     }
-    let out = f();
-    IN_REPR.with(|s| s.borrow_mut().remove(&id));
-    Some(out)
 }
 
+/// `repr()` for display paths that cannot raise: nesting too deep to show
+/// ends in `...`.
 pub fn repr(v: &Value) -> String {
+    let mut out = String::new();
+    if write_repr(v, &mut out).is_err() {
+        out.push_str("...");
+    }
+    out
+}
+
+/// Writes `items` separated by ", ".
+fn write_items<'a>(
+    items: impl Iterator<Item = &'a Value>,
+    out: &mut String,
+) -> Result<(), TooDeep> {
+    for (i, v) in items.enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        write_repr(v, out)?;
+    }
+    Ok(())
+}
+
+/// Runs `f` with container `id` marked as being printed; writes `cycle`
+/// instead when it already is.
+fn guarded(
+    id: usize,
+    out: &mut String,
+    cycle: &str,
+    f: impl FnOnce(&mut String) -> Result<(), TooDeep>,
+) -> Result<(), TooDeep> {
+    let seen = IN_REPR.with(|s| !s.borrow_mut().insert(id));
+    if seen {
+        out.push_str(cycle);
+        return Ok(());
+    }
+    let r = f(out);
+    IN_REPR.with(|s| s.borrow_mut().remove(&id));
+    r
+}
+
+/// Appends the repr of `v` to `out`: one buffer for the whole value, so a
+/// deeply nested list prints in linear time.
+fn write_repr(v: &Value, out: &mut String) -> Result<(), TooDeep> {
+    if super::limits::stack_low() {
+        return Err(TooDeep);
+    }
     match v {
         Value::List(l) => {
             let id = std::rc::Rc::as_ptr(l) as *const () as usize;
-            guarded(id, || format!("[{}]", join(l.borrow().iter())))
-                .unwrap_or_else(|| "[...]".into())
+            guarded(id, out, "[...]", |out| {
+                out.push('[');
+                write_items(l.borrow().iter(), out)?;
+                out.push(']');
+                Ok(())
+            })
+        }
+        Value::Tuple(t) => {
+            out.push('(');
+            write_items(t.iter(), out)?;
+            out.push_str(if t.len() == 1 { ",)" } else { ")" });
+            Ok(())
         }
         Value::Dict(d) => {
             let id = std::rc::Rc::as_ptr(d) as *const () as usize;
-            guarded(id, || repr_inner(v)).unwrap_or_else(|| "{...}".into())
+            guarded(id, out, "{...}", |out| {
+                out.push('{');
+                for (i, (k, v)) in d.borrow().entries.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    write_repr(&k.0, out)?;
+                    out.push_str(": ");
+                    write_repr(v, out)?;
+                }
+                out.push('}');
+                Ok(())
+            })
         }
-        _ => repr_inner(v),
+        Value::Set(d) => {
+            let d = d.borrow();
+            if d.is_empty() {
+                out.push_str("set()");
+            } else {
+                out.push('{');
+                write_items(d.keys().iter(), out)?;
+                out.push('}');
+            }
+            Ok(())
+        }
+        Value::Instance(i) if i.attrs.borrow().contains_key("args") => {
+            let (name, _) = exc_parts(v);
+            out.push_str(&name);
+            out.push('(');
+            if let Some(Value::Tuple(t)) = i.attrs.borrow().get("args") {
+                write_items(t.iter(), out)?;
+            }
+            out.push(')');
+            Ok(())
+        }
+        other => {
+            out.push_str(&repr_leaf(other));
+            Ok(())
+        }
     }
 }
 
-fn repr_inner(v: &Value) -> String {
+/// The repr of a value that holds no other values to print.
+fn repr_leaf(v: &Value) -> String {
     match v {
         Value::None => "None".into(),
         Value::Bool(true) => "True".into(),
@@ -159,29 +254,6 @@ fn repr_inner(v: &Value) -> String {
         Value::Float(f) => float_repr(*f),
         Value::Str(s) => str_repr(s),
         Value::Bytes(b) => show::bytes_repr(b),
-        Value::List(l) => format!("[{}]", join(l.borrow().iter())),
-        Value::Tuple(t) if t.len() == 1 => format!("({},)", repr(&t[0])),
-        Value::Tuple(t) => format!("({})", join(t.iter())),
-        Value::Dict(d) => {
-            let d = d.borrow();
-            let parts: Vec<String> = d
-                .entries
-                .iter()
-                .map(|(k, v)| format!("{}: {}", repr(&k.0), repr(v)))
-                .collect();
-            format!("{{{}}}", parts.join(", "))
-        }
-        Value::Set(d) => {
-            let d = d.borrow();
-            if d.is_empty() {
-                "set()".into()
-            } else {
-                format!(
-                    "{{{}}}",
-                    d.keys().iter().map(repr).collect::<Vec<_>>().join(", ")
-                )
-            }
-        }
         Value::Range(a, b, 1) => format!("range({a}, {b})"),
         Value::Range(a, b, s) => format!("range({a}, {b}, {s})"),
         Value::Func(f) => format!("<function {}>", f.def.name),
@@ -189,20 +261,7 @@ fn repr_inner(v: &Value) -> String {
         Value::Method(m) => format!("<built-in method {} of {} object>", m.1, m.0.type_name()),
         Value::Bound(b) => format!("<bound method of {}>", b.0.type_name()),
         Value::Class(c) => format!("<class '{}'>", c.name),
-        Value::Instance(i) => {
-            let (name, msg) = exc_parts(v);
-            if i.attrs.borrow().contains_key("args") {
-                let args = match i.attrs.borrow().get("args") {
-                    Some(Value::Tuple(t)) if t.len() == 1 => repr(&t[0]),
-                    Some(Value::Tuple(t)) => join(t.iter()),
-                    _ => String::new(),
-                };
-                let _ = msg;
-                format!("{name}({args})")
-            } else {
-                format!("<{} object>", i.class.name)
-            }
-        }
+        Value::Instance(i) => format!("<{} object>", i.class.name),
         Value::Module(m) => format!("<module '{}'>", m.name),
         Value::Packet(p) => {
             let pk = p.pkt.borrow();
@@ -221,6 +280,8 @@ fn repr_inner(v: &Value) -> String {
         Value::Iter(_) => "<iterator object>".into(),
         Value::Flags(x, names) => format!("<Flag {x} ({})>", show::flags_repr(names, *x)),
         Value::Native(n) => n.repr(),
+        // containers are written by write_repr itself
+        Value::List(_) | Value::Tuple(_) | Value::Dict(_) | Value::Set(_) => "...".into(),
     }
 }
 
@@ -238,6 +299,14 @@ pub fn to_str(v: &Value) -> String {
             show::summary(&pk.from_index(p.start))
         }
         other => repr(other),
+    }
+}
+
+/// Python's `str()`, raising RecursionError where the value nests too deep.
+pub fn try_to_str(v: &Value) -> Result<String, super::error::Flow> {
+    match v {
+        Value::List(_) | Value::Tuple(_) | Value::Dict(_) | Value::Set(_) => try_repr(v),
+        other => Ok(to_str(other)),
     }
 }
 

@@ -118,14 +118,19 @@ impl PacketRef {
     }
     /// The referenced layers' bytes, built in the context of the whole packet
     /// (so `bytes(p[UDP])` keeps the checksum computed over IP's addresses).
-    pub fn build(&self) -> Vec<u8> {
+    /// A computed value that does not fit its field raises struct.error, as
+    /// in Scapy (`IP()/("x"*70000)`, an MSS past 65535).
+    pub fn build(&self) -> R<Vec<u8>> {
         let p = self.pkt.borrow();
-        if self.start == 0 {
-            return p.build();
-        }
-        let (bytes, spans) = crate::packet::build::build_with_spans(&p);
-        let from = spans.get(self.start).map(|s| s.0).unwrap_or(bytes.len());
-        bytes[from..].to_vec()
+        let built = crate::packet::build::checked(|| {
+            if self.start == 0 {
+                return p.build();
+            }
+            let (bytes, spans) = crate::packet::build::build_with_spans(&p);
+            let from = spans.get(self.start).map(|s| s.0).unwrap_or(bytes.len());
+            bytes[from..].to_vec()
+        });
+        built.map_err(super::pymods::structmod::err)
     }
 }
 
@@ -272,7 +277,7 @@ pub struct Key(pub Value);
 
 impl Key {
     pub fn new(v: &Value) -> R<Key> {
-        if hashable(v) {
+        if hashable(v)? {
             Ok(Key(v.clone()))
         } else {
             Err(raise(
@@ -283,16 +288,26 @@ impl Key {
     }
 }
 
-fn hashable(v: &Value) -> bool {
-    match v {
+/// Whether `v` can be a dict key; RecursionError for a tuple nested deeper
+/// than the stack allows (hashing recurses the same way).
+fn hashable(v: &Value) -> R<bool> {
+    super::limits::stack_guard(" while hashing")?;
+    Ok(match v {
         Value::List(_)
         | Value::Dict(_)
         | Value::Set(_)
         | Value::Packet(_)
         | Value::PacketList(_) => false,
-        Value::Tuple(t) => t.iter().all(hashable),
+        Value::Tuple(t) => {
+            for x in t.iter() {
+                if !hashable(x)? {
+                    return Ok(false);
+                }
+            }
+            true
+        }
         _ => true,
-    }
+    })
 }
 
 impl PartialEq for Key {
@@ -351,28 +366,49 @@ pub fn identity(v: &Value) -> usize {
     }
 }
 
-/// Python's `==`.
+/// Python's `==` (false where the values nest too deep to compare; the
+/// operator uses [`try_values_equal`], which raises instead).
 pub fn values_equal(a: &Value, b: &Value) -> bool {
+    try_values_equal(a, b).unwrap_or(false)
+}
+
+/// Python's `==`, raising RecursionError where the values nest deeper than
+/// the stack allows.
+pub fn try_values_equal(a: &Value, b: &Value) -> R<bool> {
     use Value::*;
-    match (a, b) {
+    super::limits::stack_guard(" in comparison")?;
+    fn all(x: &[Value], y: &[Value]) -> R<bool> {
+        if x.len() != y.len() {
+            return Ok(false);
+        }
+        for (a, b) in x.iter().zip(y.iter()) {
+            if !try_values_equal(a, b)? {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+    Ok(match (a, b) {
         (None, None) => true,
         (Str(x), Str(y)) => x == y,
         (Bytes(x), Bytes(y)) => x == y,
-        (List(x), List(y)) => {
-            Rc::ptr_eq(x, y) || {
-                let (x, y) = (x.borrow(), y.borrow());
-                x.len() == y.len() && x.iter().zip(y.iter()).all(|(a, b)| values_equal(a, b))
-            }
-        }
-        (Tuple(x), Tuple(y)) => {
-            x.len() == y.len() && x.iter().zip(y.iter()).all(|(a, b)| values_equal(a, b))
-        }
+        (List(x), List(y)) => Rc::ptr_eq(x, y) || all(&x.borrow(), &y.borrow())?,
+        (Tuple(x), Tuple(y)) => Rc::ptr_eq(x, y) || all(x, y)?,
         (Dict(x), Dict(y)) | (Set(x), Set(y)) => {
+            if Rc::ptr_eq(x, y) {
+                return Ok(true);
+            }
             let (x, y) = (x.borrow(), y.borrow());
-            x.len() == y.len()
-                && x.entries
-                    .iter()
-                    .all(|(k, v)| y.entries.get(k).is_some_and(|w| values_equal(v, w)))
+            if x.len() != y.len() {
+                return Ok(false);
+            }
+            for (k, v) in x.entries.iter() {
+                match y.entries.get(k) {
+                    Some(w) if try_values_equal(v, w)? => {}
+                    _ => return Ok(false),
+                }
+            }
+            true
         }
         (Range(a1, b1, c1), Range(a2, b2, c2)) => (a1, b1, c1) == (a2, b2, c2),
         (Packet(x), Packet(y)) => {
@@ -390,7 +426,7 @@ pub fn values_equal(a: &Value, b: &Value) -> bool {
             },
             _ => identity(a) != 0 && identity(a) == identity(b) && a.type_name() == b.type_name(),
         },
-    }
+    })
 }
 
 /// A numeric view of a value (bool and flags count as ints).
@@ -561,4 +597,163 @@ pub fn packet_error(e: crate::packet::Error) -> Flow {
         E::LayerNotFound(_) => "IndexError",
     };
     raise(kind, e.to_string())
+}
+
+/// Dropping a value never recurses deeper than two levels: a uniquely owned
+/// container hands its nested containers to a work list first (what
+/// CPython's "trashcan" does), so `x = [x]` repeated millions of times, or
+/// a long chain of instances, is freed without overflowing the stack.
+impl Drop for Value {
+    fn drop(&mut self) {
+        if !self.owns_nested() {
+            return;
+        }
+        let mut work = Vec::new();
+        self.take_nested(&mut work);
+        while let Some(mut v) = work.pop() {
+            v.take_nested(&mut work);
+            // `v` is dropped here with no nested containers left in it
+        }
+    }
+}
+
+impl Value {
+    /// A uniquely owned container (the drop of which would recurse).
+    fn owns_nested(&self) -> bool {
+        match self {
+            Value::List(l) => Rc::strong_count(l) == 1,
+            Value::Tuple(t) => Rc::strong_count(t) == 1,
+            Value::Dict(d) | Value::Set(d) => Rc::strong_count(d) == 1,
+            Value::Instance(i) => Rc::strong_count(i) == 1,
+            Value::Bound(b) => Rc::strong_count(b) == 1,
+            Value::Method(m) => Rc::strong_count(m) == 1,
+            Value::Func(f) => Rc::strong_count(f) == 1,
+            _ => false,
+        }
+    }
+
+    /// Moves this value's nested containers (those that would recurse on
+    /// drop) into `out`, when this value is their last owner.
+    fn take_nested(&mut self, out: &mut Vec<Value>) {
+        fn keep(v: &mut Value, out: &mut Vec<Value>) {
+            if v.owns_nested() {
+                out.push(std::mem::replace(v, Value::None));
+            }
+        }
+        match self {
+            Value::List(l) if Rc::strong_count(l) == 1 => {
+                if let Ok(mut items) = l.try_borrow_mut() {
+                    items.iter_mut().for_each(|v| keep(v, out));
+                }
+            }
+            Value::Tuple(t) => {
+                if let Some(items) = Rc::get_mut(t) {
+                    items.iter_mut().for_each(|v| keep(v, out));
+                }
+            }
+            Value::Dict(d) | Value::Set(d) if Rc::strong_count(d) == 1 => {
+                if let Ok(mut d) = d.try_borrow_mut() {
+                    d.entries.values_mut().for_each(|v| keep(v, out));
+                }
+            }
+            Value::Instance(i) if Rc::strong_count(i) == 1 => {
+                if let Ok(mut attrs) = i.attrs.try_borrow_mut() {
+                    attrs.values_mut().for_each(|v| keep(v, out));
+                }
+            }
+            Value::Bound(b) => {
+                if let Some((a, c)) = Rc::get_mut(b) {
+                    keep(a, out);
+                    keep(c, out);
+                }
+            }
+            Value::Method(m) => {
+                if let Some((a, _)) = Rc::get_mut(m) {
+                    keep(a, out);
+                }
+            }
+            // a closure holds the scope it was made in: `f = make(f)` chains
+            Value::Func(f) => {
+                if let Some(func) = Rc::get_mut(f) {
+                    func.defaults
+                        .iter_mut()
+                        .flatten()
+                        .for_each(|v| keep(v, out));
+                    if let Some(scope) = func.closure.as_ref().filter(|c| Rc::strong_count(c) == 1)
+                    {
+                        if let Ok(mut vars) = scope.vars.try_borrow_mut() {
+                            vars.values_mut().for_each(|v| keep(v, out));
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod deep_tests {
+    use super::*;
+
+    /// Runs `f` on a thread with a 1 MiB stack: what overflows there
+    /// would overflow the interpreter's stack at a few thousand times the depth.
+    fn small_stack(f: impl FnOnce() + Send + 'static) {
+        std::thread::Builder::new()
+            .stack_size(1 << 20)
+            .spawn(f)
+            .expect("thread")
+            .join()
+            .expect("no stack overflow");
+    }
+
+    fn nest(depth: usize, wrap: fn(Value) -> Value) -> Value {
+        let mut v = Value::None;
+        for _ in 0..depth {
+            v = wrap(v);
+        }
+        v
+    }
+
+    fn in_list(v: Value) -> Value {
+        Value::list(vec![v])
+    }
+    fn in_tuple(v: Value) -> Value {
+        Value::tuple(vec![v])
+    }
+    fn in_dict(v: Value) -> Value {
+        let mut d = Dict::default();
+        d.entries.insert(Key(Value::Int(1)), v);
+        Value::Dict(Rc::new(RefCell::new(d)))
+    }
+
+    #[test]
+    fn dropping_deep_containers_does_not_recurse() {
+        small_stack(|| {
+            for wrap in [in_list, in_tuple, in_dict] {
+                drop(nest(200_000, wrap));
+            }
+            // mixed, and a shared inner part dropped last
+            let inner = nest(100_000, in_tuple);
+            let outer = nest(100_000, in_list);
+            let both = Value::list(vec![outer, inner.clone()]);
+            drop(both);
+            drop(inner);
+        });
+    }
+
+    #[test]
+    fn deep_repr_and_equality_raise_instead_of_overflowing() {
+        small_stack(|| {
+            let (a, b) = (nest(200_000, in_list), nest(200_000, in_list));
+            assert!(super::super::repr::try_repr(&a).is_err());
+            assert!(try_values_equal(&a, &b).is_err());
+            assert!(try_values_equal(&a, &a).unwrap_or(false), "identity");
+            let t = nest(200_000, in_tuple);
+            assert!(Key::new(&t).is_err());
+            // shallow values are unaffected
+            let s = nest(3, in_list);
+            assert_eq!(super::super::repr::repr(&s), "[[[None]]]");
+        });
+    }
 }

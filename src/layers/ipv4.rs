@@ -65,11 +65,16 @@ fn fixup(fx: &mut Fixup) {
     let hdr_len = hdr_end - start;
     if fx.is_auto(IHL) {
         let v = fx.buf.get(start).copied().unwrap_or(0);
+        if hdr_len / 4 > 15 {
+            crate::packet::build::overflow(|| {
+                format!("IP.ihl: a {hdr_len}-byte header does not fit in 4 bits of 32-bit words (at most 60 bytes)")
+            });
+        }
         fx.put8(0, (v & 0xf0) | ((hdr_len / 4) as u8 & 0x0f));
     }
     if fx.is_auto(LEN) {
         let total = fx.end - start;
-        fx.put16(2, total as u16);
+        fx.put_len16(2, "len", total);
     }
     if fx.is_auto(CHKSUM) && hdr_len >= 12 {
         fx.put16(10, 0);

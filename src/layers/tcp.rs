@@ -128,6 +128,11 @@ fn fixup(fx: &mut Fixup) {
     let hdr_len = fx.header_end() - fx.start();
     if fx.is_auto(DATAOFS) {
         let at = fx.start() + 12;
+        if hdr_len / 4 > 15 {
+            crate::packet::build::overflow(|| {
+                format!("TCP.dataofs: a {hdr_len}-byte header does not fit in 4 bits of 32-bit words (at most 60 bytes)")
+            });
+        }
         if let Some(b) = fx.buf.get(at).copied() {
             fx.put8(12, (((hdr_len / 4) as u8) << 4) | (b & 0x0f));
         }

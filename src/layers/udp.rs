@@ -24,7 +24,7 @@ static FIELDS: [crate::packet::decl::Field; 4] = [
 fn fixup(fx: &mut Fixup) {
     let total = fx.end - fx.start();
     if fx.is_auto(LEN) {
-        fx.put16(4, total as u16);
+        fx.put_len16(4, "len", total);
     }
     if fx.is_auto(CHKSUM) {
         if let Some(sum) = pseudo_sum(fx, 17, total) {

@@ -23,9 +23,42 @@ pub fn resolve_source(dst: u32) -> Option<u32> {
     SOURCE_RESOLVER.get().and_then(|f| f(dst))
 }
 
-/// Builds `p`, appending its bytes to `out`.
+/// Builds `p`, appending its bytes to `out`. A computed value too big for
+/// its field (a length past 65535, an option value past its width) is
+/// written truncated, as the wire format forces; [`try_build`] reports it.
 pub fn build_into(p: &Packet, out: &mut Vec<u8>) {
     let _ = build_layers(&p.layers, out);
+}
+
+thread_local! {
+    /// The first value of this build that did not fit its field.
+    static OVERFLOW: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Records that a computed value did not fit (the first one is kept).
+pub fn overflow(what: impl FnOnce() -> String) {
+    OVERFLOW.with(|o| {
+        let mut o = o.borrow_mut();
+        if o.is_none() {
+            *o = Some(what());
+        }
+    });
+}
+
+/// Runs a build, failing with the first value that did not fit its field
+/// (what Scapy reports as struct.error: `IP()/("x"*70000)` has no length).
+pub fn checked<T>(build: impl FnOnce() -> T) -> Result<T, String> {
+    OVERFLOW.with(|o| o.borrow_mut().take());
+    let out = build();
+    match OVERFLOW.with(|o| o.borrow_mut().take()) {
+        Some(msg) => Err(msg),
+        None => Ok(out),
+    }
+}
+
+/// [`build_into`] into a new buffer, failing where a value does not fit.
+pub fn try_build(p: &Packet) -> Result<Vec<u8>, String> {
+    checked(|| p.build())
 }
 
 /// Builds `p` and returns each layer's `(start, header_end)` byte offsets too.
@@ -224,7 +257,9 @@ fn unset_int(layers: &[Layer], i: usize, fi: usize) -> u64 {
 pub fn encode_tlvs(defs: &[TlvDef], opts: &[Tlv], out: &mut Vec<u8>, pad: bool) {
     let start = out.len();
     for o in opts {
-        let fmt = defs.iter().find(|d| d.kind == o.kind).map(|d| d.fmt);
+        let def = defs.iter().find(|d| d.kind == o.kind);
+        let fmt = def.map(|d| d.fmt);
+        let name = || def.map_or_else(|| o.kind.to_string(), |d| d.name.to_string());
         match (&o.value, fmt) {
             (TlvValue::Raw(b), _) => out.extend_from_slice(b),
             (v, Some(TlvFmt::Single)) => {
@@ -244,10 +279,29 @@ pub fn encode_tlvs(defs: &[TlvDef], opts: &[Tlv], out: &mut Vec<u8>, pad: bool) 
                             _ => 4,
                         };
                         for x in ints {
+                            if width < 8 && *x >> (8 * width) != 0 {
+                                overflow(|| {
+                                    format!(
+                                        "option {} value {x} does not fit in {} bits (at most {})",
+                                        name(),
+                                        8 * width,
+                                        (1u64 << (8 * width)) - 1
+                                    )
+                                });
+                            }
                             data.extend_from_slice(&x.to_be_bytes()[8 - width..]);
                         }
                     }
                     TlvValue::None | TlvValue::Raw(_) => {}
+                }
+                if data.len() + 2 > 255 {
+                    overflow(|| {
+                        format!(
+                            "option {} is {} bytes, more than the 255 its length byte holds",
+                            name(),
+                            data.len() + 2
+                        )
+                    });
                 }
                 out.push(o.kind);
                 out.push((data.len() + 2).min(255) as u8);

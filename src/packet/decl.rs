@@ -242,6 +242,17 @@ impl Fixup<'_> {
             self.buf[at..at + 2].copy_from_slice(&v.to_be_bytes());
         }
     }
+    /// Writes a computed 16-bit length; one past 65535 is written truncated
+    /// and reported (see `build::try_build`).
+    pub fn put_len16(&mut self, off: usize, field: &str, v: usize) {
+        if v > 0xffff {
+            let layer = self.layer().def.name;
+            super::build::overflow(|| {
+                format!("{layer}.{field}: the length {v} does not fit in 16 bits (at most 65535)")
+            });
+        }
+        self.put16(off, v as u16);
+    }
     pub fn put8(&mut self, off: usize, v: u8) {
         let at = self.start() + off;
         if let Some(b) = self.buf.get_mut(at) {

@@ -234,7 +234,7 @@ impl Hinter for Helper {
     type Hint = String;
 
     fn hint(&self, line: &str, pos: usize, _ctx: &Context<'_>) -> Option<String> {
-        if pos != line.len() || !line.ends_with('(') {
+        if pos != line.len() || !line.ends_with('(') || line.len() > HIGHLIGHT_MAX {
             return None;
         }
         let name = enclosing_call(line)?;
@@ -257,9 +257,13 @@ impl Hinter for Helper {
     }
 }
 
+/// Lines longer than this are shown plain: colouring is redone on every
+/// keystroke, and on a pasted 80 KB line that made typing quadratic.
+const HIGHLIGHT_MAX: usize = 2000;
+
 impl Highlighter for Helper {
     fn highlight<'l>(&self, line: &'l str, _pos: usize) -> Cow<'l, str> {
-        if !self.color {
+        if !self.color || line.len() > HIGHLIGHT_MAX {
             return Cow::Borrowed(line);
         }
         Cow::Owned(highlight(line, &self.interp.borrow()))
@@ -272,8 +276,9 @@ impl Highlighter for Helper {
         Cow::Owned(hint.dimmed().to_string())
     }
 
-    fn highlight_char(&self, _line: &str, _pos: usize, _kind: CmdKind) -> bool {
-        self.color
+    fn highlight_char(&self, line: &str, _pos: usize, _kind: CmdKind) -> bool {
+        // false lets rustyline echo a typed character instead of redrawing
+        self.color && line.len() <= HIGHLIGHT_MAX
     }
 }
 

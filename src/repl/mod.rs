@@ -137,14 +137,14 @@ pub fn eval_entry(interp: &mut Interp, text: &str, color: bool) {
     };
     for s in &stmts {
         let r = match &s.kind {
-            StmtKind::Expr(e) => interp.eval_top(e).map(|v| {
+            // a repr that raises (too deep, a user __repr__) is reported as
+            // the error it is, as Python does
+            StmtKind::Expr(e) => interp.eval_top(e).and_then(|v| {
                 if !matches!(v, lang::value::Value::None) {
-                    match interp.repr(&v) {
-                        Ok(r) => output::println(&r),
-                        Err(_) => output::println("<unprintable>"),
-                    }
+                    output::println(&interp.repr(&v).map_err(lang::interp::to_exc)?);
                     interp.globals.set("_", v);
                 }
+                Ok(())
             }),
             _ => interp.run(std::slice::from_ref(s)),
         };

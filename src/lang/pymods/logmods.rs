@@ -137,10 +137,10 @@ impl Native for Logger {
                 l
             }
             "setLevel" => {
-                let l = match a.get(0, "level") {
+                let l = match &a.get(0, "level") {
                     Some(Value::Str(s)) => NAMES
                         .iter()
-                        .find(|(_, n)| **n == *s)
+                        .find(|(_, n)| **n == **s)
                         .map(|(l, _)| *l)
                         .unwrap_or(0),
                     Some(v) => v.as_int().unwrap_or(0),
@@ -189,7 +189,7 @@ static LOGGING: &[Builtin] = funcs! {
 };
 
 fn l_get_logger(_: &mut Interp, mut a: Args) -> R {
-    let name = match a.get(0, "name") {
+    let name = match &a.get(0, "name") {
         Some(Value::Str(s)) => s.to_string(),
         _ => "root".into(),
     };
@@ -200,7 +200,7 @@ fn l_basic_config(_: &mut Interp, mut a: Args) -> R {
     if let Some(l) = a.kw("level").and_then(|v| v.as_int()) {
         LEVELS.with(|m| m.borrow_mut().insert("root".into(), l));
     }
-    if let Some(Value::Str(f)) = a.kw("format") {
+    if let Some(Value::Str(f)) = &a.kw("format") {
         FORMAT.with(|x| *x.borrow_mut() = f.to_string());
     }
     Ok(Value::None)
@@ -287,7 +287,7 @@ struct Parser {
 }
 
 fn ap_new(interp: &mut Interp, mut a: Args) -> R {
-    let prog = match a.kw("prog") {
+    let prog = match &a.kw("prog") {
         Some(Value::Str(s)) => s.to_string(),
         _ => interp
             .argv
@@ -295,7 +295,7 @@ fn ap_new(interp: &mut Interp, mut a: Args) -> R {
             .map(|p| p.rsplit('/').next().unwrap_or(p).to_string())
             .unwrap_or_else(|| "probe".into()),
     };
-    let text = |v: Option<Value>| match v {
+    let text = |v: Option<Value>| match &v {
         Some(Value::Str(s)) => s.to_string(),
         _ => String::new(),
     };
@@ -518,7 +518,7 @@ impl Parser {
                         };
                         if action == "append" {
                             let cur = ns.get(&sp.dest).cloned().unwrap_or(Value::None);
-                            let mut l = match cur {
+                            let mut l = match &cur {
                                 Value::List(l) => l.borrow().clone(),
                                 _ => Vec::new(),
                             };
@@ -638,7 +638,7 @@ impl Native for Parser {
                     return Some(Err(raise("TypeError", "add_argument() needs a name")));
                 }
                 let positional = !names[0].starts_with('-');
-                let dest = match a.kw("dest") {
+                let dest = match &a.kw("dest") {
                     Some(Value::Str(d)) => d.to_string(),
                     _ => {
                         let long = names
@@ -648,7 +648,7 @@ impl Native for Parser {
                         long.trim_start_matches('-').replace('-', "_")
                     }
                 };
-                let text = |v: Option<Value>| match v {
+                let text = |v: Option<Value>| match &v {
                     Some(Value::Str(s)) => Some(s.to_string()),
                     _ => None,
                 };

@@ -36,7 +36,7 @@ mod logmods;
 pub mod netmods;
 mod osmods;
 mod remod;
-mod structmod;
+pub mod structmod;
 
 pub(crate) fn module(name: &str, funcs: &'static [Builtin], extra: Vec<(&str, Value)>) -> Value {
     let mut attrs: HashMap<Rc<str>, Value> = HashMap::new();
@@ -370,7 +370,7 @@ fn r_choice(interp: &mut Interp, mut a: Args) -> R {
     Ok(items[below(items.len() as u64) as usize].clone())
 }
 fn r_shuffle(_: &mut Interp, mut a: Args) -> R {
-    if let Value::List(l) = a.req(0, "x", "shuffle")? {
+    if let Value::List(l) = &a.req(0, "x", "shuffle")? {
         let mut l = l.borrow_mut();
         for i in (1..l.len()).rev() {
             let j = below(i as u64 + 1) as usize;

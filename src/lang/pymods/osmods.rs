@@ -357,7 +357,7 @@ impl Native for DateTime {
                 date_only: true,
             }))),
             "__str__" => Ok(Value::str(self.text())),
-            "__sub__" => match a.get(0, "other") {
+            "__sub__" => match &a.get(0, "other") {
                 Some(Value::Native(n)) => match n.as_any().downcast_ref::<DateTime>() {
                     Some(o) => Ok(Value::Native(Rc::new(TimeDelta(self.t - o.t)))),
                     None => match n.as_any().downcast_ref::<TimeDelta>() {
@@ -367,7 +367,7 @@ impl Native for DateTime {
                 },
                 _ => Err(raise("TypeError", "unsupported operand for -")),
             },
-            "__add__" => match a.get(0, "other") {
+            "__add__" => match &a.get(0, "other") {
                 Some(Value::Native(n)) => match n.as_any().downcast_ref::<TimeDelta>() {
                     Some(d) => Ok(dt(self.t + d.0, self.utc)),
                     None => Err(raise("TypeError", "unsupported operand for +")),

@@ -10,13 +10,16 @@ use std::rc::Rc;
 
 thread_local! {
     static ERROR: Rc<Class> = Rc::new(Class {
-        name: Rc::from("error"),
+        // printed as Python prints it in a traceback
+        name: Rc::from("struct.error"),
         bases: crate::lang::error::exc_class("Exception").into_iter().collect(),
         attrs: RefCell::new(HashMap::new()),
     });
 }
 
-fn err(msg: impl Into<String>) -> Flow {
+/// Raises `struct.error` (also what building a packet whose computed field
+/// does not fit raises, as in Scapy).
+pub fn err(msg: impl Into<String>) -> Flow {
     Flow::Raise(Box::new(Exc {
         value: exc_instance(ERROR.with(|c| c.clone()), vec![Value::str(msg.into())]),
         trace: Vec::new(),
@@ -284,7 +287,7 @@ fn unpack_bytes(fmt: &str, buf: &[u8], offset: usize, exact: bool) -> R<Vec<Valu
 fn buffer(v: &Value) -> R<Vec<u8>> {
     match v {
         Value::Bytes(b) => Ok(b.to_vec()),
-        Value::Packet(p) => Ok(p.build()),
+        Value::Packet(p) => p.build(),
         other => Err(crate::lang::error::raise(
             "TypeError",
             format!(
