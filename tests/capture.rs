@@ -888,3 +888,30 @@ fn rdpcap_out_of_memory_raises_memory_error() {
     ]);
     assert!(o.status.success(), "{}", err(&o));
 }
+
+#[test]
+fn wirelen_is_kept_on_read_and_written_back() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let text = "import sys\np = Ether()/IP(dst='198.18.0.1')/ICMP()\nprint(p.wirelen)\np.wirelen = 1500\nwrpcap(sys.argv[1], [p])\nq = rdpcap(sys.argv[1])[0]\nprint(q.wirelen, len(q))\nwrpcap(sys.argv[2], [q])\nprint(rdpcap(sys.argv[2])[0].wirelen)\n";
+    let (a, b) = (dir.path().join("a.pcap"), dir.path().join("b.pcapng"));
+    let o = script(dir.path(), "wirelen.pks", text, &[&s(&a), &s(&b)]);
+    assert_eq!(o, "None\n1500 42\n1500\n");
+    if have("tshark") {
+        for f in [&a, &b] {
+            let t = Command::new("tshark")
+                .args([
+                    "-r",
+                    &s(f),
+                    "-T",
+                    "fields",
+                    "-e",
+                    "frame.len",
+                    "-e",
+                    "frame.cap_len",
+                ])
+                .output()
+                .expect("tshark");
+            assert_eq!(String::from_utf8_lossy(&t.stdout).trim(), "1500\t42");
+        }
+    }
+}

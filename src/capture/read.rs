@@ -37,6 +37,7 @@ impl Record<'_> {
     pub fn to_wire(&self) -> WirePacket {
         let mut w = WirePacket::new(first_layer(self.linktype, self.data), self.data, self.time);
         w.comment = self.comment.as_deref().map(Box::from);
+        w.wirelen = Some(self.orig_len);
         w
     }
 }
@@ -223,10 +224,17 @@ impl Reader {
                         )))
                     }
                     Err(e) => {
-                        return Err(damaged(format!(
-                            "bad pcapng section header: {}",
-                            ng_error(&e)
-                        )))
+                        // the byte-order magic is the only field checked here
+                        let at = if ng_error(&e).contains("magic") {
+                            " at byte offset 8 (the byte-order magic; 1a2b3c4d expected)"
+                        } else {
+                            ""
+                        };
+                        return Err(Error::at(
+                            ErrorKind::Damaged,
+                            8,
+                            format!("{name}: bad pcapng section header{at}: {}", ng_error(&e)),
+                        ));
                     }
                 }
             }
@@ -310,6 +318,12 @@ impl Reader {
                     self.input.advance(f.used);
                     if let Some((s, len, time, linktype, orig_len, comment)) = f.packet {
                         self.count += 1;
+                        if (orig_len as usize) < len && self.warned.insert("orig_len".into()) {
+                            self.warnings.push(format!(
+                                "packet #{} at byte offset {base} says it was {orig_len} bytes on the wire but {len} were captured; read as captured (later such packets are not reported)",
+                                self.count
+                            ));
+                        }
                         return Some(Ok(Record {
                             number: self.count,
                             offset: base,
@@ -460,6 +474,23 @@ impl Reader {
                     // are skipped with a warning
                     let why = ng_error(&e);
                     let endianness = parser.section().endianness;
+                    // an interface whose if_tsresol is out of range is kept,
+                    // read in microseconds (the default), as tshark keeps it
+                    if let Some((patched, bad)) = patch_idb_tsresol(avail, endianness) {
+                        if parser.next_block(&patched).is_ok() {
+                            let n = parser.interfaces().len().saturating_sub(1);
+                            let w = format!(
+                                "interface {n}: if_tsresol {bad:#04x} is not a valid resolution; its timestamps are read as microseconds"
+                            );
+                            if self.warned.insert(w.clone()) {
+                                self.warnings.push(w);
+                            }
+                            return Step::Found(Found {
+                                used: patched.len(),
+                                packet: None,
+                            });
+                        }
+                    }
                     let interfaces = parser.interfaces().to_vec();
                     match parser.next_raw_block(avail) {
                         Ok((rest, raw)) => {
@@ -478,12 +509,25 @@ impl Reader {
                             } else {
                                 None
                             };
-                            let w = if packet.is_none() {
+                            let short_orig = packet.as_ref().is_some_and(|p| (p.4 as usize) < p.1);
+                            let w = if short_orig {
+                                // reported by next_record, once
+                                String::new()
+                            } else if raw.type_ == 5 && packet.is_none() {
+                                let id = raw.body.get(..4).map_or(0, |b| {
+                                    let b = [b[0], b[1], b[2], b[3]];
+                                    match endianness {
+                                        pcap_file::Endianness::Big => u32::from_be_bytes(b),
+                                        pcap_file::Endianness::Little => u32::from_le_bytes(b),
+                                    }
+                                });
+                                format!("skipped the statistics of interface {id}, which the file never describes ({} interfaces)", interfaces.len())
+                            } else if packet.is_none() {
                                 format!("skipped a damaged block (type {:#x}): {why}", raw.type_)
                             } else {
                                 format!("read past: {why}")
                             };
-                            if self.warned.insert(w.clone()) {
+                            if !w.is_empty() && self.warned.insert(w.clone()) {
                                 self.warnings.push(w);
                             }
                             Step::Found(Found { used, packet })
@@ -494,6 +538,48 @@ impl Reader {
             },
         }
     }
+}
+
+/// A copy of the Interface Description Block at the start of `avail` with
+/// every out-of-range if_tsresol replaced by 6 (microseconds), and the first
+/// bad value; `None` when it is not such a block or has no bad resolution.
+fn patch_idb_tsresol(avail: &[u8], endianness: pcap_file::Endianness) -> Option<(Vec<u8>, u8)> {
+    let u32_at = |at: usize| -> Option<usize> {
+        let b: [u8; 4] = avail.get(at..at + 4)?.try_into().ok()?;
+        Some(match endianness {
+            pcap_file::Endianness::Big => u32::from_be_bytes(b),
+            pcap_file::Endianness::Little => u32::from_le_bytes(b),
+        } as usize)
+    };
+    if u32_at(0)? != 1 {
+        return None;
+    }
+    let total = u32_at(4)?;
+    let mut block = avail.get(..total)?.to_vec();
+    let end = total.checked_sub(4)?;
+    let mut at = 16;
+    let mut bad = None;
+    while at + 4 <= end {
+        let code = u32_at_16(&block, at, endianness);
+        let len = usize::from(u32_at_16(&block, at + 2, endianness));
+        if code == 0 {
+            break;
+        }
+        if code == 9 && len >= 1 && at + 4 < end {
+            let v = block[at + 4];
+            let valid = if v & 0x80 != 0 {
+                v & 0x7f <= 29
+            } else {
+                v <= 9
+            };
+            if !valid {
+                bad.get_or_insert(v);
+                block[at + 4] = 6;
+            }
+        }
+        at += 4 + len.div_ceil(4) * 4;
+    }
+    bad.map(|b| (block, b))
 }
 
 type Lenient = (usize, usize, Timestamp, usize, u32, Option<String>);

@@ -255,3 +255,121 @@ fn raw_bytes_default_to_ethernet_with_a_warning() {
     w.close().unwrap();
     assert_eq!(read_all(path).0[0].0, 1);
 }
+
+/// A pcapng block: type, total length, body, total length (little-endian).
+fn ng_block(ty: u32, body: &[u8]) -> Vec<u8> {
+    let len = (12 + body.len()) as u32;
+    let mut b = ty.to_le_bytes().to_vec();
+    b.extend(len.to_le_bytes());
+    b.extend(body);
+    b.extend(len.to_le_bytes());
+    b
+}
+
+fn ng_shb(magic: u32) -> Vec<u8> {
+    let mut body = magic.to_le_bytes().to_vec();
+    body.extend([1, 0, 0, 0]);
+    body.extend((-1i64).to_le_bytes());
+    ng_block(0x0a0d_0d0a, &body)
+}
+
+/// An Ethernet interface with the given options (already encoded).
+fn ng_idb(options: &[u8]) -> Vec<u8> {
+    let mut body = vec![1, 0, 0, 0, 0, 0, 0, 0];
+    body.extend(options);
+    ng_block(1, &body)
+}
+
+fn ng_epb(iface: u32, data: &[u8], orig: u32) -> Vec<u8> {
+    let mut body = Vec::new();
+    for v in [iface, 0, 1_000_000, data.len() as u32, orig] {
+        body.extend(v.to_le_bytes());
+    }
+    body.extend(data);
+    body.resize(body.len().div_ceil(4) * 4, 0);
+    ng_block(6, &body)
+}
+
+/// Every packet and the warnings of reading `bytes` as a file.
+fn read_with_warnings(name: &str, bytes: &[u8]) -> (usize, Vec<String>, Option<Error>) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join(name);
+    std::fs::write(&path, bytes).expect("write");
+    let mut r = match Reader::open(&path.to_string_lossy()) {
+        Ok(r) => r,
+        Err(e) => return (0, Vec::new(), Some(e)),
+    };
+    let (mut n, mut err) = (0, None);
+    while let Some(rec) = r.next_record() {
+        match rec {
+            Ok(_) => n += 1,
+            Err(e) => err = Some(e),
+        }
+    }
+    (n, r.take_warnings(), err)
+}
+
+#[test]
+fn original_length_below_captured_length_is_read_with_one_warning() {
+    let p = ether_packet(1);
+    let mut pcap = vec![0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0];
+    pcap.extend([0; 8]);
+    pcap.extend(65535u32.to_le_bytes());
+    pcap.extend(1u32.to_le_bytes());
+    for orig in [p.len() as u32, 10, 11, p.len() as u32] {
+        for v in [1u32, 0, p.len() as u32, orig] {
+            pcap.extend(v.to_le_bytes());
+        }
+        pcap.extend(&p);
+    }
+    let (n, w, err) = read_with_warnings("orig.pcap", &pcap);
+    assert!(err.is_none(), "{err:?}");
+    assert_eq!(n, 4);
+    assert_eq!(w.len(), 1, "{w:?}");
+    assert!(
+        w[0].contains("packet #2") && w[0].contains("10 bytes on the wire"),
+        "{w:?}"
+    );
+
+    let mut ng = ng_shb(0x1a2b_3c4d);
+    ng.extend(ng_idb(&[]));
+    for orig in [p.len() as u32, 10, 11, p.len() as u32] {
+        ng.extend(ng_epb(0, &p, orig));
+    }
+    let (n, w, err) = read_with_warnings("orig.pcapng", &ng);
+    assert!(err.is_none(), "{err:?}");
+    assert_eq!(n, 4);
+    assert_eq!(w.len(), 1, "{w:?}");
+}
+
+#[test]
+fn bad_tsresol_and_statistics_of_an_unknown_interface_are_read_past() {
+    let p = ether_packet(2);
+    let mut ng = ng_shb(0x1a2b_3c4d);
+    // if_tsresol 0x7f (10^-127), then the end of options
+    ng.extend(ng_idb(&[9, 0, 1, 0, 0x7f, 0, 0, 0, 0, 0, 0, 0]));
+    ng.extend(ng_epb(0, &p, p.len() as u32));
+    let mut isb = 5u32.to_le_bytes().to_vec();
+    isb.extend([0; 8]);
+    ng.extend(ng_block(5, &isb));
+    ng.extend(ng_epb(0, &p, p.len() as u32));
+    let (n, w, err) = read_with_warnings("tsresol.pcapng", &ng);
+    assert!(err.is_none(), "{err:?}");
+    assert_eq!(n, 2, "{w:?}");
+    assert_eq!(w.len(), 2, "{w:?}");
+    assert!(w[0].contains("if_tsresol 0x7f"), "{w:?}");
+    assert!(w[1].contains("statistics of interface 5"), "{w:?}");
+}
+
+#[test]
+fn bad_section_byte_order_magic_names_the_offset() {
+    let mut ng = ng_shb(0x1122_3344);
+    ng.extend(ng_idb(&[]));
+    let (_, _, err) = read_with_warnings("magic.pcapng", &ng);
+    let e = err.expect("an error");
+    let msg = e.to_string();
+    assert!(
+        msg.contains("byte offset 8") && msg.contains("magic"),
+        "{msg}"
+    );
+}

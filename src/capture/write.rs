@@ -62,7 +62,7 @@ impl<'a> Frame<'a> {
             data: &w.bytes,
             first: w.first,
             time: w.time,
-            orig_len: None,
+            orig_len: w.wirelen,
             comment: w.comment.as_deref(),
         }
     }

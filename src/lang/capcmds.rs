@@ -96,6 +96,7 @@ fn wire_of(p: &Packet) -> WirePacket {
         .unwrap_or_else(crate::layers::raw);
     let mut w = WirePacket::new(first, &p.build(), p.time.unwrap_or_else(Timestamp::now));
     w.comment = p.comment.as_deref().map(Box::from);
+    w.wirelen = p.wirelen;
     w
 }
 

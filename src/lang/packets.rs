@@ -343,6 +343,12 @@ pub fn get_attr(_interp: &mut Interp, p: &PacketRef, name: &str) -> R {
             return Ok(Value::str(l.def.display_name(l.quoted)));
         }
         "comment" => return Ok(pk.comment.clone().map(Value::str).unwrap_or(Value::None)),
+        "wirelen" => {
+            return Ok(pk
+                .wirelen
+                .map(|n| Value::Int(i64::from(n)))
+                .unwrap_or(Value::None))
+        }
         "fields" => {
             let l = &pk.layers[p.start];
             let mut d = Dict::default();
@@ -415,6 +421,21 @@ pub fn set_attr(_interp: &mut Interp, p: &PacketRef, name: &str, v: Value) -> R<
         }
         "comment" => {
             pk.comment = Some(super::repr::to_str(&v));
+            return Ok(());
+        }
+        "wirelen" => {
+            pk.wirelen = match v {
+                Value::None => None,
+                _ => {
+                    let n = v.int("wirelen")?;
+                    Some(u32::try_from(n).map_err(|_| {
+                        raise(
+                            "ValueError",
+                            format!("wirelen must be from 0 to 4294967295, not {n}"),
+                        )
+                    })?)
+                }
+            };
             return Ok(());
         }
         "payload" => {

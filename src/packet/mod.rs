@@ -68,6 +68,9 @@ pub struct WirePacket {
     pub time: Timestamp,
     /// A pcapng comment read with the packet.
     pub comment: Option<Box<str>>,
+    /// Its length on the wire, as a capture file recorded it (Scapy's
+    /// `wirelen`; more than the bytes when they were cut to a snap length).
+    pub wirelen: Option<u32>,
 }
 
 impl WirePacket {
@@ -77,6 +80,7 @@ impl WirePacket {
             bytes: bytes.into(),
             time,
             comment: None,
+            wirelen: None,
         }
     }
     /// The dissected packet, carrying its time.
@@ -84,6 +88,7 @@ impl WirePacket {
         let mut p = dissect::dissect(self.first, &self.bytes);
         p.time = Some(self.time);
         p.comment = self.comment.as_deref().map(str::to_string);
+        p.wirelen = self.wirelen;
         p
     }
 }
@@ -96,6 +101,9 @@ pub struct Packet {
     pub time: Option<Timestamp>,
     /// Free text carried into pcapng comments.
     pub comment: Option<String>,
+    /// Length on the wire when read from a capture (Scapy's `wirelen`),
+    /// written back as the record's original length.
+    pub wirelen: Option<u32>,
 }
 
 /// Errors from the packet model.
@@ -150,6 +158,7 @@ impl Packet {
             layers,
             time: self.time,
             comment: self.comment.clone(),
+            wirelen: self.wirelen,
         }
     }
 
@@ -163,6 +172,7 @@ impl Packet {
                 .unwrap_or_default(),
             time: self.time,
             comment: None,
+            wirelen: None,
         }
     }
 
@@ -246,6 +256,7 @@ impl Packet {
                 let mut p = dissect::dissect_as(l.def, &bytes, l.quoted);
                 p.time = self.time;
                 p.comment = self.comment.clone();
+                p.wirelen = self.wirelen;
                 p
             }
             None => Packet::default(),
