@@ -181,9 +181,8 @@ fn packet_payload_cycles_raise() {
 fn engine_durations_from_any_float() {
     for code in [
         "sr1(IP(dst='127.0.0.1')/ICMP(), timeout=float('nan'), verbose=0)",
-        "sr(IP(dst='127.0.0.1')/ICMP(seq=(1, 2)), inter=float('nan'), timeout=1e300, verbose=0)",
+        "sr(IP(dst='127.0.0.1')/ICMP(seq=(1, 2)), inter=1e-300, timeout=1e300, verbose=0)",
         "sr(IP(dst='127.0.0.1')/ICMP(), timeout=float('inf'), verbose=0)",
-        "send(IP(dst='127.0.0.1')/ICMP(), inter=float('nan'), verbose=0)",
         "send(IP(dst='127.0.0.1')/ICMP(), rate=1e300, verbose=0)",
     ] {
         let o = std::process::Command::new(env!("CARGO_BIN_EXE_packsmith"))
@@ -199,6 +198,25 @@ fn engine_durations_from_any_float() {
         );
         assert!(!err.contains("panicked"), "{code}: {err}");
     }
+}
+
+#[test]
+fn pacing_that_is_not_a_number_is_value_error() {
+    // raised before any privilege check or packet is sent
+    for code in [
+        "sr(IP(dst='127.0.0.1')/ICMP(), inter=float('nan'), timeout=0.1)",
+        "send(IP(dst='127.0.0.1')/ICMP(), inter=-1)",
+        "send(IP(dst='127.0.0.1')/ICMP(), rate=0)",
+        "sweep('198.18.0.0/30', rate=float('inf'))",
+        "srloop(IP(dst='127.0.0.1')/ICMP(), inter=float('nan'), count=1)",
+    ] {
+        raises(code, 1, "ValueError");
+    }
+    let (_, _, err) = run("send(IP(dst='127.0.0.1')/ICMP(), inter=float('nan'))");
+    assert!(
+        err.contains("inter=nan: expected a finite number of seconds"),
+        "{err}"
+    );
 }
 
 /// `return` outside a function and `break`/`continue` outside a loop are

@@ -83,6 +83,28 @@ fn opt_f64(a: &mut Args, name: &str) -> R<Option<f64>> {
     }
 }
 
+/// A time between sends (`inter`) or a rate: a finite number, not negative
+/// (a rate above 0). NaN or infinity raises ValueError, as Python's
+/// `time.sleep` does, instead of being saturated.
+pub(crate) fn opt_pace(a: &mut Args, name: &str) -> R<Option<f64>> {
+    let v = opt_f64(a, name)?;
+    if let Some(x) = v {
+        let ok = x.is_finite() && if name == "rate" { x > 0.0 } else { x >= 0.0 };
+        if !ok {
+            let want = if name == "rate" {
+                "a finite number of packets per second above 0"
+            } else {
+                "a finite number of seconds, 0 or more"
+            };
+            return Err(raise(
+                "ValueError",
+                format!("{name}={}: expected {want}", super::repr::float_repr(x)),
+            ));
+        }
+    }
+    Ok(v)
+}
+
 fn opt_str(a: &mut Args, name: &str) -> R<Option<String>> {
     match a.kw(name) {
         None | Some(Value::None) => Ok(None),
@@ -115,8 +137,8 @@ fn sr_options(interp: &Interp, a: &mut Args, layer2: bool) -> R<SrOptions> {
     Ok(SrOptions {
         timeout,
         retry: retry.clamp(-1000, 1000) as i32,
-        inter: opt_f64(a, "inter")?.unwrap_or(0.0),
-        rate: opt_f64(a, "rate")?,
+        inter: opt_pace(a, "inter")?.unwrap_or(0.0),
+        rate: opt_pace(a, "rate")?,
         multi: a.kw("multi").is_some_and(|v| v.truthy()),
         done_when_all_answered: false,
         first_only: false,
@@ -259,8 +281,8 @@ fn send_common(interp: &mut Interp, mut a: Args, layer2: bool) -> R {
     let opts = SendOptions {
         count: count.unwrap_or(1).max(0) as u64,
         forever: forever && count.is_none(),
-        inter: opt_f64(&mut a, "inter")?.unwrap_or(0.0),
-        rate: opt_f64(&mut a, "rate")?,
+        inter: opt_pace(&mut a, "inter")?.unwrap_or(0.0),
+        rate: opt_pace(&mut a, "rate")?,
         iface: opt_str(&mut a, "iface")?
             .or_else(|| if layer2 { interp.conf.iface() } else { None }),
         layer2,
@@ -301,7 +323,7 @@ fn c_sendp(interp: &mut Interp, a: Args) -> R {
 /// `srloop`: rounds of `sr`, each answer printed as `RECV`, each miss as `fail`.
 fn c_srloop(interp: &mut Interp, mut a: Args) -> R {
     let pkts = a.req(0, "pkts", "srloop")?;
-    let inter = opt_f64(&mut a, "inter")?.unwrap_or(1.0);
+    let inter = opt_pace(&mut a, "inter")?.unwrap_or(1.0);
     let count = a
         .kw("count")
         .filter(|v| !matches!(v, Value::None))

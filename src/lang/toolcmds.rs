@@ -199,11 +199,7 @@ fn c_sweep(interp: &mut Interp, mut a: Args) -> R {
             ))
         }
     };
-    let rate = a
-        .kw("rate")
-        .filter(|v| !matches!(v, Value::None))
-        .map(|v| v.float("rate"))
-        .transpose()?;
+    let rate = super::netcmds::opt_pace(&mut a, "rate")?;
     let o = sweep::Options {
         base,
         prefix,

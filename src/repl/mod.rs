@@ -76,14 +76,13 @@ pub fn run(color: bool) -> i32 {
     if let Some(h) = &hist {
         let _ = rl.load_history(h);
     }
-    println!(
-        "{}",
-        if color {
-            BANNER.bold().to_string()
-        } else {
-            BANNER.to_string()
-        }
-    );
+    // through lang::output, which never panics on a closed stdout
+    output::println(&if color {
+        BANNER.bold().to_string()
+    } else {
+        BANNER.to_string()
+    });
+    output::flush();
     let mut entry = String::new();
     loop {
         let prompt = if entry.is_empty() { ">>> " } else { "... " };
@@ -112,7 +111,8 @@ pub fn run(color: bool) -> i32 {
                 if !entry.is_empty() {
                     entry.clear();
                 }
-                println!("KeyboardInterrupt");
+                output::println("KeyboardInterrupt");
+                output::flush();
             }
             Err(ReadlineError::Eof) => break,
             Err(e) => {

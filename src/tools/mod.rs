@@ -1,6 +1,7 @@
-//! Everyday probes built on the engine (`net::Network`): `ping`,
-//! `traceroute`, `sweep`, and an ICMP `respond`er. None of them sends or
-//! receives on its own; each prints through a `Sink`.
+//! The subcommands behind the CLI: the everyday probes built on the engine
+//! (`net::Network`) — `ping`, `traceroute`, `sweep` and the ICMP
+//! `respond`er — which never send or receive on their own and print through
+//! a `Sink`, and `read`, which prints capture files.
 
 pub mod ping;
 pub mod read;
