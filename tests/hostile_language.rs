@@ -321,3 +321,29 @@ fn computed_values_that_do_not_fit_raise_struct_error() {
         "0204ffff0303ff00",
     );
 }
+
+#[test]
+fn stacking_onto_a_packet_in_a_loop_keeps_python_semantics() {
+    // `p = p / X` appends in place only when nothing else holds p
+    prints(
+        "p = IP()/ICMP()\nq = p\np = p/'ab'\nr = p[ICMP]\np /= 'cd'\nprint(repr(q))\nprint(repr(r))\nprint(repr(p))",
+        "<IP  frag=0 proto=icmp |<ICMP  |>>\n<ICMP  |<Raw  load=b'ab' |>>\n<IP  frag=0 proto=icmp |<ICMP  |<Raw  load=b'ab' |<Raw  load=b'cd' |>>>>",
+    );
+    prints(
+        "p = IP()\nfor i in range(1000): p = p/IP()\nprint(len(bytes(p)))\np = p/p\nprint(len(bytes(p)))",
+        "20020\n40040",
+    );
+}
+
+#[test]
+fn iter_returning_self_is_type_error_and_next_protocol_works() {
+    raises(
+        "class It:\n    def __iter__(self):\n        return self\nfor x in It():\n    pass",
+        1,
+        "TypeError",
+    );
+    prints(
+        "class C:\n    def __init__(self): self.n = 0\n    def __iter__(self): return self\n    def __next__(self):\n        self.n += 1\n        if self.n > 3: raise StopIteration\n        return self.n\nprint(list(C()), sum(C()))",
+        "[1, 2, 3] 6",
+    );
+}

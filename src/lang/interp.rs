@@ -203,6 +203,15 @@ impl Interp {
                 self.eval(e, ctx)?;
             }
             StmtKind::Assign(targets, value) => {
+                // `p = p / X`: stacked in place when nothing else holds p
+                if let ([t], ExprKind::Binary(BinOp::Div, l, r)) = (targets.as_slice(), &value.kind)
+                {
+                    if let (ExprKind::Name(n), ExprKind::Name(m)) = (&t.kind, &l.kind) {
+                        if n == m && self.stack_in_place(n, BinOp::Div, r, ctx)? {
+                            return Ok(());
+                        }
+                    }
+                }
                 let v = self.eval(value, ctx)?;
                 for t in targets {
                     self.assign(t, v.clone(), ctx)?;
@@ -635,7 +644,40 @@ impl Interp {
         }
     }
 
+    /// `name = name / rhs` and `name /= rhs` for a packet only `name` holds:
+    /// the layers of `rhs` are appended to it instead of copying the whole
+    /// packet, so building a packet layer by layer in a loop is linear
+    /// (nobody else can see the difference: no other reference exists).
+    /// False when `name` is not such a packet; then nothing was evaluated.
+    fn stack_in_place(&mut self, name: &str, op: BinOp, rhs: &Expr, ctx: &Ctx) -> R<bool> {
+        if ctx.scope.globals_decl.borrow().contains(name)
+            || ctx.scope.nonlocal_decl.borrow().contains(name)
+            || !matches!(ctx.scope.vars.borrow().get(name), Some(Value::Packet(_)))
+        {
+            return Ok(false);
+        }
+        let r = self.eval(rhs, ctx)?;
+        let stacked = match ctx.scope.vars.borrow().get(name) {
+            Some(cur) => super::packets::stack_onto(cur, &r)?,
+            None => false,
+        };
+        if !stacked {
+            // shared (or rebound while `rhs` ran): the ordinary operator
+            let cur = self
+                .lookup(name, ctx)
+                .ok_or_else(|| self.name_error(name, ctx))?;
+            let new = super::ops::binary_inplace(self, op, &cur, &r)?;
+            self.store(name, new, ctx);
+        }
+        Ok(true)
+    }
+
     fn aug_assign(&mut self, target: &Expr, op: BinOp, value: &Expr, ctx: &Ctx) -> R<()> {
+        if let (ExprKind::Name(n), BinOp::Div) = (&target.kind, op) {
+            if self.stack_in_place(n, op, value, ctx)? {
+                return Ok(());
+            }
+        }
         match &target.kind {
             ExprKind::Attr(obj, name) => {
                 let o = self.eval(obj, ctx)?;

@@ -813,12 +813,51 @@ pub fn iterate(interp: &mut Interp, v: &Value) -> R<Box<dyn Iterator<Item = R>>>
         Value::Instance(_) => match interp.method_opt(v, "__iter__")? {
             Some(f) => {
                 let it = interp.call_value(&f, Args::new(vec![]))?;
+                if let Value::Instance(_) = it {
+                    return next_protocol(interp, &it);
+                }
                 return iterate(interp, &it);
             }
             None => return Err(not_iterable(v)),
         },
         _ => return Err(not_iterable(v)),
     })
+}
+
+/// The items of an iterator object (an instance with `__next__`), up to
+/// StopIteration. They are collected first: the iterators the language hands
+/// out cannot call back into the interpreter, so an endless `__next__`
+/// stops with MemoryError at the one-object limit (or Ctrl-C), not a hang.
+/// `__iter__` returning something without `__next__` (itself, typically) is
+/// Python's TypeError instead of a recursion.
+fn next_protocol(interp: &mut Interp, it: &Value) -> R<Box<dyn Iterator<Item = R>>> {
+    let Some(next) = interp.method_opt(it, "__next__")? else {
+        return Err(raise(
+            "TypeError",
+            format!("iter() returned non-iterator of type '{}'", it.type_name()),
+        ));
+    };
+    const MAX_ITEMS: usize = 1 << 26;
+    let mut items = Vec::new();
+    loop {
+        super::interp::check_interrupt()?;
+        match interp.call_value(&next, Args::new(vec![])) {
+            Ok(v) => items.push(Ok(v)),
+            Err(super::error::Flow::Raise(e))
+                if super::error::exc_is(&e.value, "StopIteration") =>
+            {
+                break
+            }
+            Err(e) => return Err(e),
+        }
+        if items.len() >= MAX_ITEMS {
+            return Err(raise(
+                "MemoryError",
+                format!("iterator yielded more than {MAX_ITEMS} items before StopIteration"),
+            ));
+        }
+    }
+    Ok(Box::new(items.into_iter()))
 }
 
 fn not_iterable(v: &Value) -> super::error::Flow {

@@ -180,6 +180,33 @@ pub fn layer_div(_interp: &mut Interp, a: &Value, b: &Value) -> R {
     Ok(Value::packet(p))
 }
 
+/// Appends `rhs`'s layers to the packet `cur` in place when `cur` is a whole
+/// packet nothing else refers to (see `Interp::stack_in_place`); false
+/// otherwise, and for operands `/` would refuse.
+pub fn stack_onto(cur: &Value, rhs: &Value) -> R<bool> {
+    let Value::Packet(p) = cur else {
+        return Ok(false);
+    };
+    if p.start != 0 || std::rc::Rc::strong_count(&p.pkt) != 1 {
+        return Ok(false);
+    }
+    if !matches!(
+        rhs,
+        Value::Packet(_) | Value::Layer(..) | Value::Str(_) | Value::Bytes(_)
+    ) {
+        return Ok(false);
+    }
+    let add = as_packet(rhs)?;
+    let Ok(mut pk) = p.pkt.try_borrow_mut() else {
+        return Ok(false);
+    };
+    pk.layers.extend(add.layers);
+    if pk.time.is_none() {
+        pk.time = Some(Timestamp::now());
+    }
+    Ok(true)
+}
+
 /// Index of the `nth` (1-based) layer matching `def`, from the reference's start.
 pub fn find_layer(p: &PacketRef, def: &LayerDef, quoted: bool, nth: usize) -> Option<usize> {
     let pk = p.pkt.borrow();

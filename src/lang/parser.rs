@@ -990,37 +990,32 @@ impl Parser {
     }
 
     fn or_test(&mut self) -> Result<Expr, SyntaxError> {
-        let mut left = self.and_test()?;
-        let mut links = 0;
-        while self.check_kw("or") {
-            links += 1;
-            if links > MAX_CHAIN {
-                return Err(chain_too_long(self.span()));
-            }
-            self.advance();
-            let right = self.and_test()?;
-            let span = left.span.to(right.span);
-            left = Expr {
-                kind: ExprKind::Or(Box::new(left), Box::new(right)),
-                span,
-            };
-        }
-        Ok(left)
+        self.bool_chain("or", Self::and_test, ExprKind::Or)
     }
 
     fn and_test(&mut self) -> Result<Expr, SyntaxError> {
-        let mut left = self.not_test()?;
+        self.bool_chain("and", Self::not_test, ExprKind::And)
+    }
+
+    /// `next (kw next)*`, left-associative, at most MAX_CHAIN links.
+    fn bool_chain(
+        &mut self,
+        kw: &str,
+        next: fn(&mut Parser) -> Result<Expr, SyntaxError>,
+        make: fn(Box<Expr>, Box<Expr>) -> ExprKind,
+    ) -> Result<Expr, SyntaxError> {
+        let mut left = next(self)?;
         let mut links = 0;
-        while self.check_kw("and") {
+        while self.check_kw(kw) {
             links += 1;
             if links > MAX_CHAIN {
                 return Err(chain_too_long(self.span()));
             }
             self.advance();
-            let right = self.not_test()?;
+            let right = next(self)?;
             let span = left.span.to(right.span);
             left = Expr {
-                kind: ExprKind::And(Box::new(left), Box::new(right)),
+                kind: make(Box::new(left), Box::new(right)),
                 span,
             };
         }
