@@ -915,3 +915,60 @@ fn wirelen_is_kept_on_read_and_written_back() {
         }
     }
 }
+
+/// (epoch seconds text, exact) of every packet, as `read --json` gives them.
+fn json_times(file: &Path) -> Vec<(String, i64)> {
+    let o = ps(&["read", "--json", &s(file)]);
+    assert!(o.status.success(), "{}", err(&o));
+    out(&o)
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).expect("json line");
+            let t = l
+                .split("\"time\":")
+                .nth(1)
+                .and_then(|r| r.split(',').next())
+                .expect("time")
+                .to_string();
+            (t, v["relative_ns"].as_i64().expect("relative_ns"))
+        })
+        .collect()
+}
+
+#[test]
+fn nanosecond_times_survive_read_and_write_by_default() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let src =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/captures/14_nanosec_bigendian.pcap");
+    let (a, b, c) = (
+        dir.path().join("a.pcap"),
+        dir.path().join("b.pcapng"),
+        dir.path().join("c.pcap"),
+    );
+    let text = "import sys\npk = rdpcap(sys.argv[1])\nwrpcap(sys.argv[2], pk)\nwrpcap(sys.argv[3], pk)\nwrpcap(sys.argv[4], pk, nano=False)\n";
+    script(
+        dir.path(),
+        "ns.pks",
+        text,
+        &[&s(&src), &s(&a), &s(&b), &s(&c)],
+    );
+    let want = json_times(&src);
+    assert!(want.len() > 2);
+    assert!(want.iter().any(|(t, _)| !t.ends_with("000")), "{want:?}");
+    assert_eq!(json_times(&a), want, "pcap, nano by default");
+    assert_eq!(json_times(&b), want, "pcapng");
+    // asked for microseconds: truncated, and relative_ns is exact integer arithmetic
+    let us = json_times(&c);
+    for ((tu, ru), (tn, _)) in us.iter().zip(&want) {
+        assert_eq!(&tu[..tu.len() - 3], &tn[..tn.len() - 3]);
+        assert!(tu.ends_with("000") && ru % 1000 == 0, "{tu} {ru}");
+    }
+    // relative_ns is time minus the first time, exactly
+    let ns = |t: &str| -> i128 {
+        let (s, f) = t.split_once('.').expect("dot");
+        s.parse::<i128>().expect("secs") * 1_000_000_000 + f.parse::<i128>().expect("frac")
+    };
+    for (t, r) in &want {
+        assert_eq!(ns(t) - ns(&want[0].0), i128::from(*r));
+    }
+}

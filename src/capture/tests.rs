@@ -64,12 +64,11 @@ fn pcap_round_trip_keeps_bytes_and_microseconds() {
     let path = path.to_str().unwrap();
     let a = ether_packet(1);
     let b = ether_packet(2);
-    write_all(
-        path,
-        &WriteOptions::default(),
-        &[frame(&a, &ETHER, 0), frame(&b, &ETHER, 1)],
-    )
-    .unwrap();
+    let micro = WriteOptions {
+        nano: Some(false),
+        ..WriteOptions::default()
+    };
+    write_all(path, &micro, &[frame(&a, &ETHER, 0), frame(&b, &ETHER, 1)]).unwrap();
     let (got, err) = read_all(path);
     assert!(err.is_none(), "{err:?}");
     assert_eq!(got.len(), 2);
@@ -88,7 +87,7 @@ fn nanosecond_pcap_and_pcapng_keep_nanoseconds() {
         let path = path.to_str().unwrap();
         let a = ip_packet(1);
         let opts = WriteOptions {
-            nano: true,
+            nano: Some(true),
             ..WriteOptions::default()
         };
         write_all(path, &opts, &[frame(&a, &IP, 0)]).unwrap();
@@ -113,6 +112,34 @@ fn pcapng_mixes_link_types_and_keeps_comments() {
     assert!(err.is_none(), "{err:?}");
     assert_eq!(got.iter().map(|g| g.0).collect::<Vec<_>>(), [1, 228]);
     assert_eq!(got[1].3.as_deref(), Some("answer to #1, rtt 0.231 ms"));
+    // pcapng keeps nanoseconds unless asked not to
+    assert_eq!(got[1].2.nanos, 123_456_789);
+}
+
+#[test]
+fn unset_nano_follows_the_first_packet_and_warns_on_lost_digits() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = ether_packet(1);
+    // first packet in nanoseconds: a nanosecond pcap
+    let path = dir.path().join("n.pcap");
+    let path = path.to_str().unwrap();
+    write_all(path, &WriteOptions::default(), &[frame(&a, &ETHER, 0)]).unwrap();
+    assert_eq!(read_all(path).0[0].2.nanos, 123_456_789);
+    // first packet in microseconds: a microsecond pcap, and one warning
+    // when a later packet's nanoseconds cannot be kept
+    let path = dir.path().join("u.pcap");
+    let path = path.to_str().unwrap();
+    let mut first = frame(&a, &ETHER, 0);
+    first.time.nanos = 123_456_000;
+    let mut w = Writer::create(path, &WriteOptions::default()).unwrap();
+    w.write(&first).unwrap();
+    w.write(&frame(&a, &ETHER, 1)).unwrap();
+    w.write(&frame(&a, &ETHER, 2)).unwrap();
+    let warnings = w.take_warnings();
+    w.close().unwrap();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(warnings[0].contains("packet #2") && warnings[0].contains("nano=True"));
+    let (got, _) = read_all(path);
     assert_eq!(got[1].2.nanos, 123_456_000);
 }
 
@@ -214,7 +241,7 @@ fn append_continues_a_file_and_refuses_damaged_ones() {
         let a = ether_packet(1);
         let opts = WriteOptions {
             append: true,
-            nano: true,
+            nano: Some(true),
             ..WriteOptions::default()
         };
         write_all(path, &opts, &[frame(&a, &ETHER, 0)]).unwrap();

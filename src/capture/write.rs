@@ -35,8 +35,12 @@ pub struct WriteOptions {
     pub format: Option<Format>,
     /// Force a link type (`None`: from each packet's first layer).
     pub linktype: Option<u32>,
-    /// Nanosecond timestamps (microseconds otherwise).
-    pub nano: bool,
+    /// Nanosecond timestamps (`Some(false)`: microseconds). `None` keeps
+    /// full precision: pcapng is written in nanoseconds, and a pcap in
+    /// nanoseconds when its first packet's time has digits past the
+    /// microsecond (a capture read from a nanosecond file), so reading and
+    /// writing back loses nothing.
+    pub nano: Option<bool>,
     /// Add to an existing file instead of replacing it.
     pub append: bool,
     /// Flush after every packet.
@@ -82,6 +86,8 @@ pub struct Writer {
     sink: Sink,
     format: Format,
     nano: bool,
+    /// pcap with `nano: None`: resolution chosen at the first packet.
+    nano_auto: bool,
     sync: bool,
     /// The link type asked for.
     wanted: Option<u32>,
@@ -189,12 +195,12 @@ impl Writer {
         opts: &WriteOptions,
     ) -> Result<Writer, Error> {
         let sink = match format {
-            Format::Pcap => match opts.linktype {
-                Some(lt) => Sink::Pcap(
-                    PcapWriter::with_header(out, pcap_header(lt, opts.nano, Endianness::native()))
+            Format::Pcap => match (opts.linktype, opts.nano) {
+                (Some(lt), Some(nano)) => Sink::Pcap(
+                    PcapWriter::with_header(out, pcap_header(lt, nano, Endianness::native()))
                         .map_err(|e| write_err(name, e))?,
                 ),
-                None => Sink::Pending(out),
+                _ => Sink::Pending(out),
             },
             Format::PcapNg => {
                 let shb = SectionHeaderBlock {
@@ -215,7 +221,8 @@ impl Writer {
             name: name.into(),
             sink,
             format,
-            nano: opts.nano,
+            nano: opts.nano.unwrap_or(format == Format::PcapNg),
+            nano_auto: opts.nano.is_none() && format == Format::Pcap,
             sync: opts.sync,
             wanted: opts.linktype,
             linktype: opts.linktype.filter(|_| format == Format::Pcap),
@@ -287,6 +294,7 @@ impl Writer {
                     sink: Sink::Pcap(pw),
                     format,
                     nano,
+                    nano_auto: false,
                     sync: opts.sync,
                     wanted: opts.linktype,
                     linktype: Some(lt),
@@ -397,12 +405,21 @@ impl Writer {
             let Sink::Pending(out) = std::mem::replace(&mut self.sink, Sink::Closed) else {
                 return Err(write_err(&name, std::io::Error::other("writer state")));
             };
+            if self.nano_auto {
+                self.nano = f.time.nanos % 1000 != 0;
+            }
             let pw = PcapWriter::with_header(out, pcap_header(lt, self.nano, Endianness::native()))
                 .map_err(|e| write_err(&name, e))?;
             self.sink = Sink::Pcap(pw);
             self.linktype = Some(lt);
             // the header reaches the disk before any packet
             self.flush()?;
+        }
+        if !self.nano && f.time.nanos % 1000 != 0 && self.nano_auto {
+            self.nano_auto = false;
+            self.warnings.push(format!(
+                "{name}: packet #{n} has a time in nanoseconds but the file stores microseconds (set by its first packet); nano=True keeps them"
+            ));
         }
         match &mut self.sink {
             Sink::Pcap(pw) => {

@@ -24,13 +24,13 @@ macro_rules! commands {
 }
 
 commands! {
-    "wrpcap" => c_wrpcap: "wrpcap(filename, pkts, append=False, linktype=None, nano=False, format=None): write packets to a pcap file (pcapng for .pcapng names or format=\"pcapng\")",
-    "wrpcapng" => c_wrpcapng: "wrpcapng(filename, pkts, append=False, linktype=None, nano=False): write packets to a pcapng file",
+    "wrpcap" => c_wrpcap: "wrpcap(filename, pkts, append=False, linktype=None, nano=None, format=None): write packets to a pcap file (pcapng for .pcapng names or format=\"pcapng\"); nano=None keeps nanoseconds a packet has",
+    "wrpcapng" => c_wrpcapng: "wrpcapng(filename, pkts, append=False, linktype=None, nano=None): write packets to a pcapng file",
     "rdpcap" => c_rdpcap: "rdpcap(filename, count=-1): read a pcap or pcapng file into a packet list",
     "PcapReader" => c_reader: "PcapReader(filename): read a capture one packet at a time (for p in PcapReader(f): ...), in constant memory",
     "PcapNgReader" => c_reader: "PcapNgReader(filename): same as PcapReader (both formats are recognised by content)",
-    "PcapWriter" => c_writer: "PcapWriter(filename, append=False, sync=False, linktype=None, nano=False, format=None): write packets one call at a time, in constant memory",
-    "PcapNgWriter" => c_ngwriter: "PcapNgWriter(filename, append=False, sync=False, linktype=None, nano=False): a PcapWriter that writes pcapng",
+    "PcapWriter" => c_writer: "PcapWriter(filename, append=False, sync=False, linktype=None, nano=None, format=None): write packets one call at a time, in constant memory",
+    "PcapNgWriter" => c_ngwriter: "PcapNgWriter(filename, append=False, sync=False, linktype=None, nano=None): a PcapWriter that writes pcapng",
 }
 
 /// A capture error as the Python exception a Scapy script expects.
@@ -52,7 +52,11 @@ fn warn(msg: &str) {
 fn write_options(a: &mut Args, format: Option<Format>) -> R<WriteOptions> {
     let append = a.kw("append").is_some_and(|v| v.truthy());
     let sync = a.kw("sync").is_some_and(|v| v.truthy());
-    let nano = a.kw("nano").is_some_and(|v| v.truthy());
+    // unset: full precision (see WriteOptions::nano)
+    let nano = a
+        .kw("nano")
+        .filter(|v| !matches!(v, Value::None))
+        .map(|v| v.truthy());
     let linktype = match a.kw("linktype") {
         None | Some(Value::None) => None,
         Some(v) => {
@@ -94,7 +98,11 @@ fn wire_of(p: &Packet) -> WirePacket {
         .first()
         .map(|l| l.def)
         .unwrap_or_else(crate::layers::raw);
-    let mut w = WirePacket::new(first, &p.build(), p.time.unwrap_or_else(Timestamp::now));
+    let mut w = WirePacket::new(
+        first,
+        &p.build(),
+        p.time.unwrap_or_else(Timestamp::now_micros),
+    );
     w.comment = p.comment.as_deref().map(Box::from);
     w.wirelen = p.wirelen;
     w
@@ -139,7 +147,7 @@ fn entries(interp: &mut Interp, v: &Value, f: &mut dyn FnMut(Entry) -> R<()>) ->
         Value::Bytes(b) => f(Entry::One(WirePacket::new(
             crate::layers::raw(),
             b,
-            Timestamp::now(),
+            Timestamp::now_micros(),
         ))),
         Value::Str(_) | Value::Int(_) | Value::None | Value::Bool(_) | Value::Float(_) => {
             Err(raise(

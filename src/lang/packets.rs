@@ -96,7 +96,7 @@ pub fn construct(_interp: &mut Interp, def: &'static LayerDef, quoted: bool, mut
             }
         };
         let mut p = crate::packet::dissect::dissect_as(def, &data, quoted);
-        p.time = Some(Timestamp::now());
+        p.time = Some(Timestamp::now_micros());
         for (k, v) in args.kw.drain(..) {
             let i = p
                 .layers
@@ -128,7 +128,7 @@ pub fn construct(_interp: &mut Interp, def: &'static LayerDef, quoted: bool, mut
         }
     }
     let mut p = Packet::from_layer(layer);
-    p.time = Some(Timestamp::now());
+    p.time = Some(Timestamp::now_micros());
     Ok(Value::packet(p))
 }
 
@@ -175,7 +175,7 @@ pub fn layer_div(_interp: &mut Interp, a: &Value, b: &Value) -> R {
     }
     let mut p = pa.div(&pb);
     if p.time.is_none() {
-        p.time = Some(Timestamp::now());
+        p.time = Some(Timestamp::now_micros());
     }
     Ok(Value::packet(p))
 }
@@ -202,7 +202,7 @@ pub fn stack_onto(cur: &Value, rhs: &Value) -> R<bool> {
     };
     pk.layers.extend(add.layers);
     if pk.time.is_none() {
-        pk.time = Some(Timestamp::now());
+        pk.time = Some(Timestamp::now_micros());
     }
     Ok(true)
 }

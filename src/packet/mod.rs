@@ -42,16 +42,37 @@ impl Timestamp {
             nanos: d.subsec_nanos(),
         }
     }
+    /// The clock now, to the microsecond: the time a crafted packet gets
+    /// (Python's `time.time()` carries no more), so writing it makes a
+    /// microsecond pcap as Scapy does; captured times keep nanoseconds.
+    pub fn now_micros() -> Timestamp {
+        let t = Timestamp::now();
+        Timestamp {
+            nanos: t.nanos - t.nanos % 1000,
+            ..t
+        }
+    }
     pub fn as_f64(&self) -> f64 {
         self.secs as f64 + f64::from(self.nanos) / 1e9
     }
+    /// A time set from a float: nanoseconds where the float has them, and
+    /// microseconds for epoch-sized values (a 64-bit float near 1.7e9 s
+    /// is only exact to about 0.24 µs; digits below would be noise).
     pub fn from_f64(t: f64) -> Timestamp {
         let secs = t.floor();
-        let nanos = ((t - secs) * 1e9).round().clamp(0.0, 999_999_999.0) as u32;
+        let mut nanos = ((t - secs) * 1e9).round().clamp(0.0, 999_999_999.0) as u32;
+        if t.abs() >= 4_194_304.0 {
+            nanos = (((t - secs) * 1e6).round().clamp(0.0, 999_999.0) as u32) * 1000;
+        }
         Timestamp {
             secs: secs as i64,
             nanos,
         }
+    }
+    /// `self - earlier` in whole nanoseconds, exactly.
+    pub fn nanos_since(&self, earlier: &Timestamp) -> i128 {
+        (i128::from(self.secs) - i128::from(earlier.secs)) * 1_000_000_000
+            + (i128::from(self.nanos) - i128::from(earlier.nanos))
     }
     /// `self - earlier` in seconds.
     pub fn since(&self, earlier: &Timestamp) -> f64 {

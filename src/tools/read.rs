@@ -87,7 +87,7 @@ pub fn run(o: &Options, out: &mut dyn Write) -> Result<u64, Failure> {
                 &mut line,
                 number,
                 &w.time,
-                rel,
+                w.time.nanos_since(&t0),
                 &w.bytes,
                 reader.linktype(),
                 &p,
@@ -128,7 +128,7 @@ fn json_line(
     line: &mut String,
     number: u64,
     time: &Timestamp,
-    rel: f64,
+    rel_ns: i128,
     bytes: &[u8],
     linktype: Option<u32>,
     p: &Packet,
@@ -136,9 +136,13 @@ fn json_line(
     use std::fmt::Write as _;
     let _ = write!(
         line,
-        "{{\"number\":{number},\"time\":{}.{:09},\"relative\":{rel:.9},\"length\":{}",
+        "{{\"number\":{number},\"time\":{}.{:09},\"relative\":{}{}.{:09},\"relative_ns\":{rel_ns},\"length\":{}",
         time.secs,
         time.nanos,
+        // exact: from integer nanoseconds, never through a float
+        if rel_ns < 0 { "-" } else { "" },
+        rel_ns.unsigned_abs() / 1_000_000_000,
+        rel_ns.unsigned_abs() % 1_000_000_000,
         bytes.len()
     );
     if let Some(lt) = linktype {
