@@ -349,6 +349,30 @@ fn link_down_mid_sr_keeps_partial_results() {
 }
 
 #[test]
+fn link_down_mid_srloop_stops_and_keeps_its_rounds() {
+    let Some(lab) = Lab::up("link_down_mid_srloop") else {
+        return;
+    };
+    let out = down_link_mid_run(
+        &lab,
+        &[
+            "-c",
+            "ans, unans = srloop(IP(dst='198.19.8.0/22')/ICMP(id=8), rate=20, timeout=1, count=3)\n\
+             print('kept', len(ans) >= 5)",
+        ],
+    );
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    // srloop sends each round's set at once; the fault ends the loop in round 1
+    assert!(out.status.success(), "{stdout}{stderr}");
+    assert!(stdout.contains("kept True"), "{stdout}{stderr}");
+    assert!(stderr.contains("probes were never sent"), "{stderr}");
+    assert!(stderr.contains("Sent 1 rounds"), "{stderr}");
+}
+
+#[test]
 fn link_down_mid_sweep_keeps_what_was_found() {
     let Some(lab) = Lab::up("link_down_mid_sweep") else {
         return;

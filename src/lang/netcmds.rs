@@ -348,6 +348,9 @@ fn c_srloop(interp: &mut Interp, mut a: Args) -> R {
             .sr(&mut iter, &opts, &mut |_, _| {})
             .map_err(net_error)?;
         let interrupted = r.interrupted;
+        // a fault ends the loop, keeping every round so far, and says which
+        // probes of this round were never sent (as sr does)
+        let fault = r.fault_warning();
         for (q, ans) in &r.answered {
             let line = match &prn {
                 Some(f) => {
@@ -370,6 +373,10 @@ fn c_srloop(interp: &mut Interp, mut a: Args) -> R {
         }
         all_ans.extend_items(r.answered.into_iter().map(|p| Item::Pair(Box::new(p))));
         all_unans.extend_items(r.unanswered.into_iter().map(Item::Wire));
+        if let Some(w) = fault {
+            output::eprintln(&format!("WARNING: {w}"));
+            break;
+        }
         if interrupted {
             crate::sys::clear_interrupt();
             break;
