@@ -347,3 +347,19 @@ fn iter_returning_self_is_type_error_and_next_protocol_works() {
         "[1, 2, 3] 6",
     );
 }
+
+#[test]
+fn huge_iterables_are_refused_or_summed_without_materialising() {
+    raises("x = list(range(10**18))", 1, "MemoryError");
+    raises("x = sorted(range(10**17))", 1, "MemoryError");
+    prints(
+        "print(sum(range(10**6)), sum(range(10, 0, -3)), sum(range(5), 10), sum(range(10**9)))",
+        "499999500000 22 20 499999999500000000",
+    );
+    // the exact total needs more than 64 bits: refused at once, not after years
+    raises("sum(range(10**18))", 1, "OverflowError");
+    prints(
+        "print(sum(x * 2 for x in range(4)), sum([0.5, 1]))",
+        "12 1.5",
+    );
+}

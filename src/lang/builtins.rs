@@ -105,8 +105,38 @@ pub fn install(interp: &mut Interp) {
     super::commands::install(interp);
 }
 
+/// The items of an iterable, for list(), tuple(), sorted()...: MemoryError
+/// past the one-object limit (at once for a range that long, instead of
+/// filling memory first), and Ctrl-C is seen while a long one is read.
 fn collect(interp: &mut Interp, v: &Value) -> R<Vec<Value>> {
-    interp.iterate(v)?.collect()
+    let max = super::ops::MAX_ALLOC / std::mem::size_of::<Value>();
+    let too_many = |n: u128| -> R<()> {
+        let bytes = n.saturating_mul(std::mem::size_of::<Value>() as u128);
+        if bytes > super::ops::MAX_ALLOC as u128 {
+            return Err(raise(
+                "MemoryError",
+                format!(
+                    "a list of {n} items would take {bytes} bytes (at most {})",
+                    super::ops::MAX_ALLOC
+                ),
+            ));
+        }
+        Ok(())
+    };
+    if let Value::Range(a, b, s) = v {
+        too_many(super::value::range_len(*a, *b, *s).max(0) as u128)?;
+    }
+    let mut out = Vec::new();
+    for (i, item) in interp.iterate(v)?.enumerate() {
+        if i % 65_536 == 65_535 {
+            super::interp::check_interrupt()?;
+        }
+        if i >= max {
+            too_many(i as u128 + 1)?;
+        }
+        out.push(item?);
+    }
+    Ok(out)
 }
 
 fn b_print(interp: &mut Interp, mut a: Args) -> R {
@@ -474,8 +504,26 @@ fn b_max(interp: &mut Interp, a: Args) -> R {
 fn b_sum(interp: &mut Interp, mut a: Args) -> R {
     let it = a.req(0, "iterable", "sum")?;
     let mut acc = a.get(1, "start").unwrap_or(Value::Int(0));
-    for x in collect(interp, &it)? {
-        acc = super::ops::binary(interp, super::ast::BinOp::Add, &acc, &x)?;
+    // a range of integers adds up in closed form (sum(range(10**18)) is
+    // immediate); the exact total must fit the integers the language has
+    if let (Value::Range(start, stop, step), Value::Int(base)) = (&it, &acc) {
+        let n = i128::from(super::value::range_len(*start, *stop, *step).max(0));
+        let first = i128::from(*start);
+        let last = first + (n - 1).max(0) * i128::from(*step);
+        let total = if n == 0 { 0 } else { n * (first + last) / 2 } + i128::from(*base);
+        return i64::try_from(total).map(Value::Int).map_err(|_| {
+            raise(
+                "OverflowError",
+                format!("the sum {total} does not fit in a 64-bit integer"),
+            )
+        });
+    }
+    // anything else is added as it is produced, never gathered first
+    for (i, x) in interp.iterate(&it)?.enumerate() {
+        if i % 65_536 == 65_535 {
+            super::interp::check_interrupt()?;
+        }
+        acc = super::ops::binary(interp, super::ast::BinOp::Add, &acc, &x?)?;
     }
     Ok(acc)
 }
