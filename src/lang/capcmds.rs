@@ -58,16 +58,11 @@ fn write_options(a: &mut Args, format: Option<Format>) -> R<WriteOptions> {
         .filter(|v| !matches!(v, Value::None))
         .map(|v| v.truthy());
     let linktype = match a.kw("linktype") {
-        None | Some(Value::None) => None,
-        Some(v) => {
-            let n = v.int("linktype")?;
-            Some(u32::try_from(n).map_err(|_| {
-                raise(
-                    "ValueError",
-                    format!("linktype must be a link type number like 1 (Ethernet) or 228 (raw IPv4), not {n}"),
-                )
-            })?)
-        }
+        None => None,
+        Some(v) => v.opt_u32(
+            "linktype",
+            "a link type number like 1 (Ethernet) or 228 (raw IPv4)",
+        )?,
     };
     let format = match (format, a.kw("format")) {
         (Some(f), _) => Some(f),

@@ -451,18 +451,7 @@ pub fn set_attr(_interp: &mut Interp, p: &PacketRef, name: &str, v: Value) -> R<
             return Ok(());
         }
         "wirelen" => {
-            pk.wirelen = match v {
-                Value::None => None,
-                _ => {
-                    let n = v.int("wirelen")?;
-                    Some(u32::try_from(n).map_err(|_| {
-                        raise(
-                            "ValueError",
-                            format!("wirelen must be from 0 to 4294967295, not {n}"),
-                        )
-                    })?)
-                }
-            };
+            pk.wirelen = v.opt_u32("wirelen", "from 0 to 4294967295")?;
             return Ok(());
         }
         "payload" => {

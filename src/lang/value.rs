@@ -557,6 +557,18 @@ impl Value {
         })
     }
 
+    /// An optional unsigned 32-bit number (None stays None); ValueError
+    /// names `what` and, out of range, what is expected.
+    pub fn opt_u32(&self, what: &str, expected: &str) -> R<Option<u32>> {
+        if let Value::None = self {
+            return Ok(None);
+        }
+        let n = self.int(what)?;
+        u32::try_from(n)
+            .map(Some)
+            .map_err(|_| raise("ValueError", format!("{what} must be {expected}, not {n}")))
+    }
+
     pub fn float(&self, what: &str) -> R<f64> {
         as_number(self).map(Num::f).ok_or_else(|| {
             raise(
