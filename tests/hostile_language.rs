@@ -314,6 +314,21 @@ fn computed_values_that_do_not_fit_raise_struct_error() {
         "import struct\ntry:\n    bytes(IP()/('x'*70000))\nexcept struct.error as e:\n    print(e)",
         "IP.len: the length 70020 does not fit in 16 bits (at most 65535)",
     );
+    // wrpcap raises the same, and the file it would replace is kept
+    let dir = std::env::temp_dir().join(format!("hostile_wrpcap_{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let f = dir.join("keep.pcap");
+    std::fs::write(&f, b"old").expect("write");
+    raises(
+        &format!(
+            "wrpcap({:?}, [IP()/ICMP(), IP()/('x'*70000)])",
+            f.to_string_lossy()
+        ),
+        1,
+        "struct.error",
+    );
+    assert_eq!(std::fs::read(&f).expect("read"), b"old");
+    let _ = std::fs::remove_dir_all(&dir);
     // set explicitly, or at the limits, it builds as given
     prints("print(len(bytes(IP(len=5)/('x'*70000))))", "70020");
     prints(

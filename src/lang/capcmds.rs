@@ -86,21 +86,19 @@ fn write_options(a: &mut Args, format: Option<Format>) -> R<WriteOptions> {
     })
 }
 
-/// A packet value as wire bytes: built now, stamped with its own time (or now).
-fn wire_of(p: &Packet) -> WirePacket {
+/// A packet value as wire bytes: built now, stamped with its own time (or
+/// now). A computed field that does not fit raises struct.error, as bytes() does.
+fn wire_of(p: &Packet) -> R<WirePacket> {
     let first = p
         .layers
         .first()
         .map(|l| l.def)
         .unwrap_or_else(crate::layers::raw);
-    let mut w = WirePacket::new(
-        first,
-        &p.build(),
-        p.time.unwrap_or_else(Timestamp::now_micros),
-    );
+    let bytes = crate::packet::build::try_build(p).map_err(super::pymods::structmod::err)?;
+    let mut w = WirePacket::new(first, &bytes, p.time.unwrap_or_else(Timestamp::now_micros));
     w.comment = p.comment.as_deref().map(Box::from);
     w.wirelen = p.wirelen;
-    w
+    Ok(w)
 }
 
 /// What a value to be written stands for.
@@ -115,7 +113,7 @@ fn entries(interp: &mut Interp, v: &Value, f: &mut dyn FnMut(Entry) -> R<()>) ->
     match v {
         Value::Packet(p) => {
             for pk in p.snapshot().iter_set() {
-                f(Entry::One(wire_of(&pk)))?;
+                f(Entry::One(wire_of(&pk)?))?;
             }
             Ok(())
         }
@@ -135,8 +133,8 @@ fn entries(interp: &mut Interp, v: &Value, f: &mut dyn FnMut(Entry) -> R<()>) ->
                 return Ok(());
             };
             f(Entry::Pair(Box::new((
-                wire_of(&q.snapshot()),
-                wire_of(&r.snapshot()),
+                wire_of(&q.snapshot())?,
+                wire_of(&r.snapshot())?,
             ))))
         }
         Value::Bytes(b) => f(Entry::One(WirePacket::new(
