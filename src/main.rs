@@ -1,7 +1,7 @@
 //! The `packsmith` command: argument parsing and dispatch only; the library
 //! does the work.
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 use packsmith::lang::{self, Interp, RunError};
 use std::io::{IsTerminal, Read};
 use std::process::ExitCode;
@@ -20,7 +20,7 @@ Exit codes: 0 ok, 1 runtime error, 2 usage or syntax error, 77 missing privilege
 #[derive(Parser)]
 #[command(
     name = "packsmith",
-    version,
+    version = concat!(env!("CARGO_PKG_VERSION"), " (", env!("PACKSMITH_COMMIT"), ")"),
     about = "A packet crafting shell with Scapy's syntax, built for speed",
     after_help = EXAMPLES,
     args_conflicts_with_subcommands = true
@@ -57,6 +57,12 @@ enum Command {
     Respond(packsmith::cli::RespondArgs),
     /// Print a pcap or pcapng file: one numbered summary line per packet
     Read(packsmith::cli::ReadArgs),
+    /// Print a completion script for SHELL (bash, zsh, fish, elvish, powershell),
+    /// e.g. `packsmith completions bash > /etc/bash_completion.d/packsmith`
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
 }
 
 fn main() -> ExitCode {
@@ -132,6 +138,17 @@ fn dispatch(cli: Cli, color: bool) -> i32 {
         (None, Some(Command::Sweep(a))) => packsmith::cli::sweep(a),
         (None, Some(Command::Respond(a))) => packsmith::cli::respond(a),
         (None, Some(Command::Read(a))) => packsmith::cli::read(a),
+        (None, Some(Command::Completions { shell })) => {
+            // generated from the same clap definitions that parse the arguments
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "packsmith", &mut script);
+            use std::io::Write;
+            let mut out = packsmith::sys::CheckedStdout;
+            match out.write_all(&script).and_then(|_| out.flush()) {
+                Ok(()) => 0,
+                Err(_) => 1,
+            }
+        }
         (None, None) => {
             if std::io::stdin().is_terminal() {
                 packsmith::repl::run(color)

@@ -317,3 +317,57 @@ fn arp_trailer_is_padding_as_in_scapy() {
         .success()
         .stdout(predicate::str::ends_with("True False 18\n"));
 }
+
+#[test]
+fn version_names_the_commit_and_completions_come_from_the_cli() {
+    let o = ps().arg("--version").output().expect("run");
+    let v = String::from_utf8_lossy(&o.stdout).to_string();
+    // "packsmith 0.1.0 (0123456789ab)" in a git checkout
+    let inside = v
+        .split('(')
+        .nth(1)
+        .and_then(|r| r.split(')').next())
+        .unwrap_or("");
+    let head = std::process::Command::new("git")
+        .args(["rev-parse", "--short=12", "HEAD"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string());
+    match head {
+        Some(h) => assert_eq!(inside, h, "{v}"),
+        None => assert_eq!(inside, "unknown commit", "{v}"),
+    }
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let o = ps().args(["completions", shell]).output().expect("run");
+        assert!(o.status.success(), "{shell}");
+        let text = String::from_utf8_lossy(&o.stdout).to_string();
+        for sub in ["traceroute", "respond", "completions"] {
+            assert!(text.contains(sub), "{shell} completion lacks {sub}");
+        }
+        // the script is valid for the shell that runs it, where installed
+        let check = match shell {
+            "bash" => Some(("bash", "-n")),
+            "zsh" => Some(("zsh", "-n")),
+            "fish" => Some(("fish", "--no-execute")),
+            _ => None,
+        };
+        if let Some((sh, flag)) = check {
+            let path =
+                std::env::temp_dir().join(format!("packsmith-{}.{shell}", std::process::id()));
+            std::fs::write(&path, &text).expect("write");
+            let r = std::process::Command::new(sh).arg(flag).arg(&path).output();
+            let _ = std::fs::remove_file(&path);
+            match r {
+                Ok(r) => assert!(
+                    r.status.success(),
+                    "{sh}: {}",
+                    String::from_utf8_lossy(&r.stderr)
+                ),
+                Err(_) => eprintln!("skipping the {sh} syntax check: {sh} is not installed"),
+            }
+        }
+    }
+    ps().args(["completions", "tcsh"]).assert().code(2);
+}

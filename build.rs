@@ -1,0 +1,23 @@
+//! Names the commit a binary was built from, for `packsmith --version`.
+
+use std::process::Command;
+
+fn main() {
+    let commit = Command::new("git")
+        .args(["rev-parse", "--short=12", "HEAD"])
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .and_then(|o| String::from_utf8(o.stdout).ok())
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "unknown commit".to_string());
+    println!("cargo:rustc-env=PACKSMITH_COMMIT={commit}");
+    // a new commit or branch switch rebuilds the version string
+    for f in [".git/HEAD", ".git/refs/heads", ".git/packed-refs"] {
+        if std::path::Path::new(f).exists() {
+            println!("cargo:rerun-if-changed={f}");
+        }
+    }
+    println!("cargo:rerun-if-changed=build.rs");
+}
