@@ -63,6 +63,40 @@ enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+    /// Write man pages (packsmith.1 and packsmith-SUBCOMMAND.1) into DIR
+    Man {
+        #[arg(default_value = ".")]
+        dir: std::path::PathBuf,
+    },
+}
+
+/// Writes packsmith.1 and one page per subcommand into `dir`, each through
+/// a temporary file renamed into place; prints the paths written.
+fn write_man_pages(dir: &std::path::Path) -> i32 {
+    let cmd = Cli::command();
+    let mut pages = vec![("packsmith".to_string(), cmd.clone())];
+    for sub in cmd.get_subcommands() {
+        let name = format!("packsmith-{}", sub.get_name());
+        pages.push((name.clone(), sub.clone().name(name)));
+    }
+    for (name, page) in pages {
+        let mut text = Vec::new();
+        if let Err(e) = clap_mangen::Man::new(page).render(&mut text) {
+            eprintln!("packsmith: cannot render the {name} man page: {e}");
+            return 1;
+        }
+        let path = dir.join(format!("{name}.1"));
+        if let Err(e) = packsmith::fsutil::write(&path, &text) {
+            eprintln!(
+                "packsmith: cannot write {}: {}",
+                path.display(),
+                packsmith::fsutil::os_text(&e)
+            );
+            return 1;
+        }
+        println!("{}", path.display());
+    }
+    0
 }
 
 fn main() -> ExitCode {
@@ -138,6 +172,7 @@ fn dispatch(cli: Cli, color: bool) -> i32 {
         (None, Some(Command::Sweep(a))) => packsmith::cli::sweep(a),
         (None, Some(Command::Respond(a))) => packsmith::cli::respond(a),
         (None, Some(Command::Read(a))) => packsmith::cli::read(a),
+        (None, Some(Command::Man { dir })) => write_man_pages(&dir),
         (None, Some(Command::Completions { shell })) => {
             // generated from the same clap definitions that parse the arguments
             let mut script = Vec::new();

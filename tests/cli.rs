@@ -371,3 +371,39 @@ fn version_names_the_commit_and_completions_come_from_the_cli() {
     }
     ps().args(["completions", "tcsh"]).assert().code(2);
 }
+
+#[test]
+fn man_pages_for_every_subcommand() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let o = ps()
+        .args(["man", &dir.path().to_string_lossy()])
+        .output()
+        .expect("run");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    for page in [
+        "packsmith",
+        "packsmith-ping",
+        "packsmith-traceroute",
+        "packsmith-sweep",
+        "packsmith-respond",
+        "packsmith-read",
+        "packsmith-run",
+        "packsmith-completions",
+    ] {
+        let text = std::fs::read_to_string(dir.path().join(format!("{page}.1")))
+            .unwrap_or_else(|e| panic!("{page}.1: {e}"));
+        assert!(
+            text.starts_with(".ie") || text.contains(".TH"),
+            "{page}: {text:.200}"
+        );
+        assert!(
+            text.contains(&page.replace('-', "\\-")),
+            "{page} names itself"
+        );
+    }
+    // a directory that cannot be written: exit 1 with the OS error
+    ps().args(["man", "/nonexistent/dir"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("No such file or directory"));
+}
