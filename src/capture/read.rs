@@ -318,10 +318,10 @@ impl Reader {
                     self.input.advance(f.used);
                     if let Some((s, len, time, linktype, orig_len, comment)) = f.packet {
                         self.count += 1;
-                        if (orig_len as usize) < len && self.warned.insert("orig_len".into()) {
-                            self.warnings.push(format!(
-                                "packet #{} at byte offset {base} says it was {orig_len} bytes on the wire but {len} were captured; read as captured (later such packets are not reported)",
-                                self.count
+                        if (orig_len as usize) < len {
+                            let n = self.count;
+                            self.warn_once("orig_len", || format!(
+                                "packet #{n} at byte offset {base} says it was {orig_len} bytes on the wire but {len} were captured; read as captured (later such packets are not reported)"
                             ));
                         }
                         return Some(Ok(Record {
@@ -482,9 +482,7 @@ impl Reader {
                             let w = format!(
                                 "interface {n}: if_tsresol {bad:#04x} is not a valid resolution; its timestamps are read as microseconds"
                             );
-                            if self.warned.insert(w.clone()) {
-                                self.warnings.push(w);
-                            }
+                            push_once(&mut self.warned, &mut self.warnings, w);
                             return Step::Found(Found {
                                 used: patched.len(),
                                 packet: None,
@@ -512,23 +510,20 @@ impl Reader {
                             let short_orig = packet.as_ref().is_some_and(|p| (p.4 as usize) < p.1);
                             let w = if short_orig {
                                 // reported by next_record, once
-                                String::new()
+                                None
                             } else if raw.type_ == 5 && packet.is_none() {
-                                let id = raw.body.get(..4).map_or(0, |b| {
-                                    let b = [b[0], b[1], b[2], b[3]];
-                                    match endianness {
-                                        pcap_file::Endianness::Big => u32::from_be_bytes(b),
-                                        pcap_file::Endianness::Little => u32::from_le_bytes(b),
-                                    }
-                                });
-                                format!("skipped the statistics of interface {id}, which the file never describes ({} interfaces)", interfaces.len())
+                                let id = u32_in(&raw.body, 0, endianness).unwrap_or(0);
+                                Some(format!("skipped the statistics of interface {id}, which the file never describes ({} interfaces)", interfaces.len()))
                             } else if packet.is_none() {
-                                format!("skipped a damaged block (type {:#x}): {why}", raw.type_)
+                                Some(format!(
+                                    "skipped a damaged block (type {:#x}): {why}",
+                                    raw.type_
+                                ))
                             } else {
-                                format!("read past: {why}")
+                                Some(format!("read past: {why}"))
                             };
-                            if !w.is_empty() && self.warned.insert(w.clone()) {
-                                self.warnings.push(w);
+                            if let Some(w) = w {
+                                push_once(&mut self.warned, &mut self.warnings, w);
                             }
                             Step::Found(Found { used, packet })
                         }
@@ -544,13 +539,7 @@ impl Reader {
 /// every out-of-range if_tsresol replaced by 6 (microseconds), and the first
 /// bad value; `None` when it is not such a block or has no bad resolution.
 fn patch_idb_tsresol(avail: &[u8], endianness: pcap_file::Endianness) -> Option<(Vec<u8>, u8)> {
-    let u32_at = |at: usize| -> Option<usize> {
-        let b: [u8; 4] = avail.get(at..at + 4)?.try_into().ok()?;
-        Some(match endianness {
-            pcap_file::Endianness::Big => u32::from_be_bytes(b),
-            pcap_file::Endianness::Little => u32::from_le_bytes(b),
-        } as usize)
-    };
+    let u32_at = |at: usize| u32_in(avail, at, endianness).map(|v| v as usize);
     if u32_at(0)? != 1 {
         return None;
     }
@@ -592,13 +581,7 @@ fn lenient_epb(
     endianness: pcap_file::Endianness,
     interfaces: &[pcap_file::pcapng::blocks::interface_description::InterfaceDescriptionBlock],
 ) -> Option<Lenient> {
-    let u32_at = |at: usize| -> Option<u32> {
-        let b: [u8; 4] = body.get(at..at + 4)?.try_into().ok()?;
-        Some(match endianness {
-            pcap_file::Endianness::Big => u32::from_be_bytes(b),
-            pcap_file::Endianness::Little => u32::from_le_bytes(b),
-        })
-    };
+    let u32_at = |at: usize| u32_in(body, at, endianness);
     let iface = u32_at(0)? as usize;
     let ts = (u64::from(u32_at(4)?) << 32) | u64::from(u32_at(8)?);
     let caplen = u32_at(12)? as usize;
@@ -633,6 +616,26 @@ fn lenient_epb(
     Some((20, caplen, time, iface, orig, comment))
 }
 
+/// The 32-bit number at `at` in the section's byte order; `None` past the end.
+fn u32_in(bytes: &[u8], at: usize, endianness: pcap_file::Endianness) -> Option<u32> {
+    let b: [u8; 4] = bytes.get(at..at.checked_add(4)?)?.try_into().ok()?;
+    Some(match endianness {
+        pcap_file::Endianness::Big => u32::from_be_bytes(b),
+        pcap_file::Endianness::Little => u32::from_le_bytes(b),
+    })
+}
+
+/// Records warning `w` unless the same one was already recorded.
+fn push_once(
+    warned: &mut std::collections::HashSet<String>,
+    warnings: &mut Vec<String>,
+    w: String,
+) {
+    if warned.insert(w.clone()) {
+        warnings.push(w);
+    }
+}
+
 fn u32_at_16(body: &[u8], at: usize, endianness: pcap_file::Endianness) -> u16 {
     let b = [body[at], body[at + 1]];
     match endianness {
@@ -658,6 +661,13 @@ fn ng_error(e: &PcapNgParseError) -> String {
 
 impl Reader {
     /// The damage read past since the last call (each kind once per file).
+    /// Records the warning `msg` makes, once per `kind` for the whole file.
+    fn warn_once(&mut self, kind: &str, msg: impl FnOnce() -> String) {
+        if self.warned.insert(kind.to_string()) {
+            self.warnings.push(msg());
+        }
+    }
+
     pub fn take_warnings(&mut self) -> Vec<String> {
         std::mem::take(&mut self.warnings)
     }
