@@ -109,22 +109,11 @@ pub fn install(interp: &mut Interp) {
 /// past the one-object limit (at once for a range that long, instead of
 /// filling memory first), and Ctrl-C is seen while a long one is read.
 fn collect(interp: &mut Interp, v: &Value) -> R<Vec<Value>> {
+    let unit = std::mem::size_of::<Value>() as u128;
     let max = super::ops::MAX_ALLOC / std::mem::size_of::<Value>();
-    let too_many = |n: u128| -> R<()> {
-        let bytes = n.saturating_mul(std::mem::size_of::<Value>() as u128);
-        if bytes > super::ops::MAX_ALLOC as u128 {
-            return Err(raise(
-                "MemoryError",
-                format!(
-                    "a list of {n} items would take {bytes} bytes (at most {})",
-                    super::ops::MAX_ALLOC
-                ),
-            ));
-        }
-        Ok(())
-    };
     if let Value::Range(a, b, s) = v {
-        too_many(super::value::range_len(*a, *b, *s).max(0) as u128)?;
+        let n = super::value::range_len(*a, *b, *s).max(0) as u128;
+        super::ops::alloc_guard(n * unit, "list")?;
     }
     let mut out = Vec::new();
     for (i, item) in interp.iterate(v)?.enumerate() {
@@ -132,7 +121,7 @@ fn collect(interp: &mut Interp, v: &Value) -> R<Vec<Value>> {
             super::interp::check_interrupt()?;
         }
         if i >= max {
-            too_many(i as u128 + 1)?;
+            super::ops::alloc_guard((i as u128 + 1) * unit, "list")?;
         }
         out.push(item?);
     }

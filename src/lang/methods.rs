@@ -248,7 +248,7 @@ pub fn str_method(interp: &mut Interp, s: &Rc<str>, name: &str, mut a: Args) -> 
                 return strv(st.to_string());
             }
             let pad = w - n;
-            super::ops::alloc_guard(pad.saturating_mul(fill.len_utf8()), name)?;
+            super::ops::alloc_guard(pad.saturating_mul(fill.len_utf8()) as u128, name)?;
             let f = |k: usize| fill.to_string().repeat(k);
             strv(match name {
                 "ljust" => format!("{st}{}", f(pad)),
@@ -267,7 +267,7 @@ pub fn str_method(interp: &mut Interp, s: &Rc<str>, name: &str, mut a: Args) -> 
                 None => ("", st),
             };
             let n = st.chars().count();
-            super::ops::alloc_guard(w.saturating_sub(n), "zfill")?;
+            super::ops::alloc_guard(w.saturating_sub(n) as u128, "zfill")?;
             strv(if n >= w {
                 st.to_string()
             } else {

@@ -167,8 +167,8 @@ pub fn binary(interp: &mut Interp, op: BinOp, a: &Value, b: &Value) -> R {
 pub(crate) const MAX_ALLOC: usize = 1 << 30;
 
 /// MemoryError when `bytes` exceeds MAX_ALLOC, before anything is allocated.
-pub(crate) fn alloc_guard(bytes: usize, what: &str) -> R<()> {
-    if bytes > MAX_ALLOC {
+pub(crate) fn alloc_guard(bytes: u128, what: &str) -> R<()> {
+    if bytes > MAX_ALLOC as u128 {
         return Err(raise(
             "MemoryError",
             format!("{what} result too large ({bytes} bytes, at most {MAX_ALLOC})"),
@@ -186,7 +186,7 @@ fn repeat(v: &Value, n: i64) -> R {
         _ => 0,
     };
     if n > 0 {
-        alloc_guard(unit.saturating_mul(n), "repetition")?;
+        alloc_guard(unit.saturating_mul(n) as u128, "repetition")?;
     }
     Ok(match v {
         Value::Str(s) => Value::str(s.repeat(n)),
@@ -840,7 +840,7 @@ fn next_protocol(interp: &mut Interp, it: &Value) -> R<Box<dyn Iterator<Item = R
     const MAX_ITEMS: usize = 1 << 26;
     let mut items = Vec::new();
     loop {
-        super::interp::check_interrupt()?;
+        // (each __next__ call checks for Ctrl-C itself)
         match interp.call_value(&next, Args::new(vec![])) {
             Ok(v) => items.push(Ok(v)),
             Err(super::error::Flow::Raise(e))

@@ -997,6 +997,16 @@ impl Parser {
         self.bool_chain("and", Self::not_test, ExprKind::And)
     }
 
+    /// Counts one more link of a left-associative chain; RecursionError
+    /// past MAX_CHAIN.
+    fn link(&self, links: &mut usize) -> Result<(), SyntaxError> {
+        *links += 1;
+        if *links > MAX_CHAIN {
+            return Err(chain_too_long(self.span()));
+        }
+        Ok(())
+    }
+
     /// `next (kw next)*`, left-associative, at most MAX_CHAIN links.
     fn bool_chain(
         &mut self,
@@ -1007,10 +1017,7 @@ impl Parser {
         let mut left = next(self)?;
         let mut links = 0;
         while self.check_kw(kw) {
-            links += 1;
-            if links > MAX_CHAIN {
-                return Err(chain_too_long(self.span()));
-            }
+            self.link(&mut links)?;
             self.advance();
             let right = next(self)?;
             let span = left.span.to(right.span);
@@ -1099,10 +1106,7 @@ impl Parser {
         'outer: loop {
             for (sym, op) in ops {
                 if self.check_op(sym) {
-                    links += 1;
-                    if links > MAX_CHAIN {
-                        return Err(chain_too_long(self.span()));
-                    }
+                    self.link(&mut links)?;
                     self.advance();
                     let right = next(self)?;
                     let span = left.span.to(right.span);
@@ -1207,10 +1211,7 @@ impl Parser {
         let mut links = 0;
         loop {
             if self.check_op("(") || self.check_op("[") || self.check_op(".") {
-                links += 1;
-                if links > MAX_CHAIN {
-                    return Err(chain_too_long(self.span()));
-                }
+                self.link(&mut links)?;
             }
             if self.check_op("(") {
                 let open = self.advance().span;

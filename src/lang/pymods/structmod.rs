@@ -159,7 +159,7 @@ fn pack(_: &mut Interp, a: Args) -> R {
         .text("format")?;
     let f = parse(&fmt)?;
     let (offs, total) = layout(&f);
-    crate::lang::ops::alloc_guard(total, "struct.pack")?;
+    crate::lang::ops::alloc_guard(total as u128, "struct.pack")?;
     let mut out = vec![0u8; total];
     let mut vals = a.pos[1..].iter();
     for (it, &off) in f.items.iter().zip(&offs) {
