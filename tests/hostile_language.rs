@@ -378,3 +378,22 @@ fn huge_iterables_are_refused_or_summed_without_materialising() {
         "12 1.5",
     );
 }
+
+#[test]
+fn probes_that_do_not_fit_are_refused_before_sending() {
+    for code in [
+        "sr1(IP(dst='127.0.0.1')/('x'*70000), timeout=1)",
+        "send(IP(dst='127.0.0.1')/TCP(options=[('MSS', 10**6)]))",
+    ] {
+        let (c, _, err) = run(code);
+        if c == 77 {
+            eprintln!("skipping {code}: needs CAP_NET_RAW");
+            continue;
+        }
+        assert_eq!(c, 1, "{code}: {err}");
+        assert!(
+            err.contains("ValueError:") && err.contains("does not fit in 16 bits"),
+            "{code}: {err}"
+        );
+    }
+}

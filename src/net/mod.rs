@@ -242,7 +242,7 @@ impl Prep {
         }
         let dst = self.fill_ip_src(p, 0)?;
         Ok(Ready {
-            bytes: p.build(),
+            bytes: built(p)?,
             dst,
         })
     }
@@ -302,7 +302,7 @@ impl Prep {
             p.layers[0].set(0, Value::Int(d));
         }
         Ok(Ready {
-            bytes: p.build(),
+            bytes: built(p)?,
             dst: dst_ip,
         })
     }
@@ -510,4 +510,11 @@ pub fn send_loop(
         round += 1;
     }
     Ok(report)
+}
+
+/// A probe's bytes; a computed field that does not fit (an IP length past
+/// 65535, an MSS past 16 bits) is refused as a usage error instead of being
+/// sent truncated, as `bytes()` raises for it.
+fn built(p: &Packet) -> Result<Vec<u8>, NetError> {
+    crate::packet::build::try_build(p).map_err(NetError::Usage)
 }
