@@ -69,7 +69,7 @@ pub fn put_bits(buf: &mut [u8], bit_off: usize, bits: u32, value: u64) {
 
 /// Reads `bits` bits at bit offset `bit_off` (MSB first). Returns `None` when the
 /// buffer is too short.
-pub fn get_bits(buf: &[u8], bit_off: usize, bits: u32) -> Option<u64> {
+pub fn get_bits(buf: &[u8], bit_off: usize, bits: u32) -> Option<u128> {
     let end_bit = bit_off + bits as usize;
     if end_bit.div_ceil(8) > buf.len() {
         return None;
@@ -77,13 +77,13 @@ pub fn get_bits(buf: &[u8], bit_off: usize, bits: u32) -> Option<u64> {
     // fast paths for byte-aligned fields
     if bit_off % 8 == 0 && bits % 8 == 0 {
         let start = bit_off / 8;
-        let mut v = 0u64;
+        let mut v = 0u128;
         for b in &buf[start..start + bits as usize / 8] {
-            v = (v << 8) | u64::from(*b);
+            v = (v << 8) | u128::from(*b);
         }
         return Some(v);
     }
-    let mut v = 0u64;
+    let mut v = 0u128;
     let mut remaining = bits;
     let mut pos = bit_off;
     while remaining > 0 {
@@ -91,7 +91,7 @@ pub fn get_bits(buf: &[u8], bit_off: usize, bits: u32) -> Option<u64> {
         let in_byte = (pos % 8) as u32;
         let take = (8 - in_byte).min(remaining);
         let chunk = (byte >> (8 - in_byte - take)) & (((1u16 << take) - 1) as u8);
-        v = (v << take) | u64::from(chunk);
+        v = (v << take) | u128::from(chunk);
         remaining -= take;
         pos += take as usize;
     }

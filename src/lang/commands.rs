@@ -37,6 +37,7 @@ commands! {
     "RandLong" => c_rand_long: "RandLong(): a fresh random 64-bit number at every build",
     "RandNum" => c_rand_num: "RandNum(min, max): a fresh random number in [min, max] at every build",
     "RandIP" => c_rand_ip: "RandIP(net=\"0.0.0.0/0\"): a fresh random address in net at every build",
+    "RandIP6" => c_rand_ip6: "RandIP6(net=\"::/0\"): a fresh random IPv6 address in net at every build",
     "RandMAC" => c_rand_mac: "RandMAC(): a fresh random locally administered MAC at every build",
     "RandBin" => c_rand_bin: "RandBin(size): fresh random bytes at every build",
     "RandString" => c_rand_bin: "RandString(size): fresh random bytes at every build",
@@ -377,15 +378,24 @@ fn c_rand_num(_: &mut Interp, mut a: Args) -> R {
         max: max as u64,
     })
 }
-fn c_rand_ip(_: &mut Interp, mut a: Args) -> R {
+fn c_rand_ip(_: &mut Interp, a: Args) -> R {
+    rand_addr(&crate::packet::kinds::IPV4, "RandIP", a)
+}
+fn c_rand_ip6(_: &mut Interp, a: Args) -> R {
+    rand_addr(&crate::packet::kinds::IPV6, "RandIP6", a)
+}
+/// `RandIP("198.18.0.0/16")`, `RandIP6("2001:2::/64")`: a random address
+/// inside a network (anywhere without one).
+fn rand_addr(kind: &'static crate::packet::kinds::AddrKind, name: &str, mut a: Args) -> R {
     let net = a.get(0, "iptemplate").map(|v| v.text("net")).transpose()?;
     let (base, prefix) = match net {
         None => (0, 0),
-        Some(s) => crate::packet::layer::parse_net(&s)
-            .or_else(|| crate::packet::layer::parse_ipv4(&s).map(|a| (a, 32)))
-            .ok_or_else(|| raise("ValueError", format!("RandIP: not a network: {s}")))?,
+        Some(s) => kind
+            .parse_net(&s)
+            .or_else(|| (kind.parse)(&s).map(|a| (a, kind.bits as u8)))
+            .ok_or_else(|| raise("ValueError", format!("{name}: not a network: {s}")))?,
     };
-    rand(Rand::Ip { base, prefix })
+    rand(Rand::Addr { kind, base, prefix })
 }
 fn c_rand_mac(_: &mut Interp, _a: Args) -> R {
     rand(Rand::Mac)
@@ -418,8 +428,12 @@ fn c_fuzz(_: &mut Interp, mut a: Args) -> R {
                     min: 0,
                     max: (1u64 << n) - 1,
                 }),
-                crate::packet::decl::Kind::Ipv4 => Some(Rand::Ip { base: 0, prefix: 0 }),
-                crate::packet::decl::Kind::Mac => Some(Rand::Mac),
+                crate::packet::decl::Kind::Addr(kind) if kind.networks => Some(Rand::Addr {
+                    kind,
+                    base: 0,
+                    prefix: 0,
+                }),
+                crate::packet::decl::Kind::Addr(_) => Some(Rand::Mac),
                 _ => None,
             };
             if let Some(r) = r {

@@ -3,6 +3,7 @@
 use super::ether::ETHER_TYPES;
 use crate::packet::decl::{
     auto, Bind, Default, Field, Fixup, Kind, LayerDef, LayerKind, Len, Names, Show, SummaryCtx,
+    IPV4, MAC,
 };
 use crate::packet::matching::{hashret_at, MatchOpts};
 use crate::packet::show::int_repr;
@@ -48,7 +49,7 @@ static OPS: Names = &[
 /// Hardware addresses are MACs unless the packet says they are not 6 bytes long.
 fn hw_kind(l: &Layer) -> Kind {
     if !l.is_set(HWLEN) || l.int(HWLEN) == 6 {
-        Kind::Mac
+        MAC
     } else {
         Kind::Bytes(Len::From(|l| l.int(HWLEN) as usize))
     }
@@ -57,7 +58,7 @@ fn hw_kind(l: &Layer) -> Kind {
 /// Protocol addresses are IPv4 unless the packet says they are not 4 bytes long.
 fn proto_kind(l: &Layer) -> Kind {
     if !l.is_set(PLEN) || l.int(PLEN) == 4 {
-        Kind::Ipv4
+        IPV4
     } else {
         Kind::Bytes(Len::From(|l| l.int(PLEN) as usize))
     }
@@ -110,7 +111,7 @@ fn summary(c: &SummaryCtx) -> String {
         Some(v) => crate::packet::show::value_repr(l, &f[i], v),
         None => match f[i].default {
             Default::Auto => "None".into(),
-            _ => int_repr(l, &f[i], l.int(i)),
+            _ => int_repr(l, &f[i], l.wide(i)),
         },
     };
     match l.int(OP) {
@@ -118,7 +119,7 @@ fn summary(c: &SummaryCtx) -> String {
         2 => format!("ARP is at {} says {}", show(HWSRC), show(PSRC)),
         _ => format!(
             "ARP {} {} > {}",
-            int_repr(l, &f[OP], l.int(OP)),
+            int_repr(l, &f[OP], l.wide(OP)),
             show(PSRC),
             show(PDST)
         ),
@@ -154,10 +155,6 @@ fn no_payload(_: &Layer, _hdr: usize, _rest: usize) -> Option<usize> {
 /// ARP over Ethernet.
 pub static ARP: LayerDef = LayerDef {
     doc: "Address Resolution Protocol (RFC 826). `op` is who-has (1) or is-at (2).",
-    binds: &[Bind {
-        lower: "Ether",
-        fields: &[("type", 0x0806)],
-    }],
     fixup: Some(fixup),
     summary: Some(summary),
     hashret: Some(hashret),
@@ -167,3 +164,9 @@ pub static ARP: LayerDef = LayerDef {
 };
 
 pub static DEFS: &[&LayerDef] = &[&ARP];
+
+pub static BINDS: &[Bind] = &[Bind {
+    lower: &super::ether::ETHER,
+    upper: &ARP,
+    fields: &[("type", 0x0806)],
+}];

@@ -1,6 +1,8 @@
 //! Ethernet II.
 
-use crate::packet::decl::{Default, Field, Kind, LayerDef, LayerKind, Names, Show, SummaryCtx};
+use crate::packet::decl::{
+    Default, Field, Kind, LayerDef, LayerKind, Names, Show, SummaryCtx, MAC,
+};
 use crate::packet::matching::{answers_at, hashret_at, MatchOpts};
 use crate::packet::show::int_repr;
 use crate::packet::Packet;
@@ -49,9 +51,9 @@ pub static ETHER_TYPES: Names = &[
 ];
 
 static FIELDS: [Field; 3] = [
-    Field::new("dst", Kind::Mac, Default::Auto)
+    Field::new("dst", MAC, Default::Auto)
         .doc("destination MAC; resolved from the neighbour table (ARP) at send time"),
-    Field::new("src", Kind::Mac, Default::Auto).doc("source MAC; the interface's at send time"),
+    Field::new("src", MAC, Default::Auto).doc("source MAC; the interface's at send time"),
     Field::new("type", Kind::Bits(16), Default::Int(0x9000))
         .show(Show::XEnum(ETHER_TYPES))
         .doc("EtherType; taken from the payload layer when unset"),
@@ -63,9 +65,9 @@ fn summary(c: &SummaryCtx) -> String {
     let ty = c.field_int(TYPE);
     format!(
         "{} > {} ({})",
-        int_repr(l, &f[SRC], l.int(SRC)),
-        int_repr(l, &f[DST], l.int(DST)),
-        int_repr(l, &f[TYPE], ty)
+        int_repr(l, &f[SRC], l.wide(SRC)),
+        int_repr(l, &f[DST], l.wide(DST)),
+        int_repr(l, &f[TYPE], u128::from(ty))
     )
 }
 
@@ -99,18 +101,15 @@ pub static DEFS: &[&LayerDef] = &[&ETHER];
 /// The layer an EtherType announces (the layers bound on top of Ether), for
 /// other framings that carry an EtherType (Linux cooked capture).
 pub fn layer_for_type(ty: u64) -> Option<&'static LayerDef> {
-    crate::layers::all().iter().copied().find(|d| {
-        d.binds
-            .iter()
-            .any(|b| b.lower == ETHER.name && b.fields == [("type", ty)])
-    })
+    crate::layers::binds_above(&ETHER)
+        .iter()
+        .find(|b| b.fields == [("type", ty)])
+        .map(|b| b.upper)
 }
 
 /// The EtherType that announces `def`, if it sits on Ethernet.
 pub fn type_for_layer(def: &LayerDef) -> Option<u64> {
-    def.binds
-        .iter()
-        .find(|b| b.lower == ETHER.name)
+    crate::layers::bind_between(&ETHER, def)
         .and_then(|b| b.fields.iter().find(|(n, _)| *n == "type"))
         .map(|(_, v)| *v)
 }

@@ -231,8 +231,8 @@ fn summary(c: &SummaryCtx) -> String {
     let f = &l.def.fields;
     let tc = format!(
         "{} {}",
-        int_repr(l, &f[TYPE], l.int(TYPE)),
-        int_repr(l, &f[CODE], l.int(CODE))
+        int_repr(l, &f[TYPE], l.wide(TYPE)),
+        int_repr(l, &f[CODE], l.wide(CODE))
     );
     match c.under() {
         Some(u) if std::ptr::eq(u.def, &IP) => {
@@ -240,7 +240,7 @@ fn summary(c: &SummaryCtx) -> String {
             format!(
                 "ICMP {} > {} {tc}",
                 int_repr(u, &uf[super::ipv4::SRC], u.int_shown(super::ipv4::SRC)),
-                int_repr(u, &uf[super::ipv4::DST], u.int(super::ipv4::DST)),
+                int_repr(u, &uf[super::ipv4::DST], u.wide(super::ipv4::DST)),
             )
         }
         _ => format!("ICMP {tc}"),
@@ -283,10 +283,6 @@ pub static ICMP: LayerDef = LayerDef {
     doc: "Internet Control Message Protocol (RFC 792). Fields after the checksum depend \
           on `type`: id/seq (echo, info, mask), timestamps (13/14), gw (5), ptr (12), \
           length and nexthopmtu (3), addr_mask (17/18).",
-    binds: &[Bind {
-        lower: "IP",
-        fields: &[("frag", 0), ("proto", 1)],
-    }],
     fixup: Some(fixup),
     guess_next: Some(guess_next),
     summary: Some(summary),
@@ -306,3 +302,9 @@ pub fn type_name(t: u64) -> Option<&'static str> {
 pub fn code_name(t: u64, c: u64) -> Option<&'static str> {
     crate::packet::decl::name_of(codes_of(t), c)
 }
+
+pub static BINDS: &[Bind] = &[Bind {
+    lower: &super::ipv4::IP,
+    upper: &ICMP,
+    fields: &[("frag", 0), ("proto", 1)],
+}];

@@ -5,7 +5,7 @@
 use super::names::IP_PROTOS;
 use crate::packet::decl::{
     auto, bits, byte, int, ipv4, short, Bind, Default, Field, Fixup, Kind, LayerDef, LayerKind,
-    Len, Names, OptionFamily, Show, SummaryCtx,
+    Len, Names, OptionFamily, Show, SummaryCtx, IPV4,
 };
 use crate::packet::matching::{answers_at, hashret_at, MatchOpts};
 use crate::packet::show::int_repr;
@@ -45,7 +45,7 @@ static FIELDS: [Field; 13] = [
     auto("chksum", 16)
         .hex()
         .doc("header checksum; computed when unset"),
-    Field::new("src", Kind::Ipv4, Default::Auto)
+    Field::new("src", IPV4, Default::Auto)
         .doc("source; the route's source address towards dst when unset"),
     ipv4("dst", 0x7f00_0001),
     Field::new(
@@ -104,7 +104,7 @@ pub fn pseudo_sum(fx: &Fixup, proto: u8, upper_len: usize) -> Option<u32> {
         if let [only] = routes.as_slice() {
             if let Some(Value::Addrs(a)) = only.get(RR_ROUTERS) {
                 if let Some(last) = a.last() {
-                    dst = *last;
+                    dst = *last as u32;
                 }
             }
         }
@@ -132,8 +132,8 @@ fn summary(c: &SummaryCtx) -> String {
     let mut s = format!(
         "{} > {} {}",
         int_repr(l, &f[SRC], l.int_shown(SRC)),
-        int_repr(l, &f[DST], l.int(DST)),
-        int_repr(l, &f[PROTO], c.field_int(PROTO))
+        int_repr(l, &f[DST], l.wide(DST)),
+        int_repr(l, &f[PROTO], u128::from(c.field_int(PROTO)))
     );
     if l.int(FRAG) != 0 {
         s.push_str(&format!(" frag:{}", l.int(FRAG)));
@@ -201,16 +201,6 @@ pub static IP: LayerDef = LayerDef {
           computed when unset; explicit values are always honoured.",
     // raw IPv4 captures: LINKTYPE_IPV4, and LINKTYPE_RAW as older tools write
     linktypes: &[228, 101],
-    binds: &[
-        Bind {
-            lower: "Ether",
-            fields: &[("type", 0x0800)],
-        },
-        Bind {
-            lower: "IP",
-            fields: &[("frag", 0), ("proto", 4)],
-        },
-    ],
     fixup: Some(fixup),
     payload_len: Some(payload_len),
     summary: Some(summary),
@@ -343,7 +333,11 @@ macro_rules! route_option {
                 $num,
                 auto("length", 8),
                 byte("pointer", 4),
-                Field::new("routers", Kind::Ipv4List(Len::From(rr_len)), Default::Empty),
+                Field::new(
+                    "routers",
+                    Kind::AddrList(&crate::packet::kinds::IPV4, Len::From(rr_len)),
+                    Default::Empty
+                ),
             ),
         );
     };
@@ -483,4 +477,17 @@ pub static DEFS: &[&LayerDef] = &[
     &MTU_PROBE,
     &MTU_REPLY,
     &TRACEROUTE,
+];
+
+pub static BINDS: &[Bind] = &[
+    Bind {
+        lower: &super::ether::ETHER,
+        upper: &IP,
+        fields: &[("type", 0x0800)],
+    },
+    Bind {
+        lower: &IP,
+        upper: &IP,
+        fields: &[("frag", 0), ("proto", 4)],
+    },
 ];

@@ -1,6 +1,7 @@
 //! Protocol declarations, one file per protocol. Each file exports `DEFS`, the
-//! layer declarations it owns; the registry below is the only other place a
-//! new protocol is named.
+//! layer declarations it owns, and `BINDS`, the `bind_layers` it adds (its
+//! own layers on top of others, or others on top of its own); the registry
+//! below is the only other place a new protocol is named.
 
 pub mod arp;
 pub mod ether;
@@ -13,28 +14,75 @@ pub mod sll;
 pub mod tcp;
 pub mod udp;
 
-use crate::packet::decl::LayerDef;
+use crate::packet::decl::{Bind, LayerDef};
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
+type File = (&'static [&'static LayerDef], &'static [Bind]);
+
 /// Every declaration file, in dissection-preference order.
-fn files() -> [&'static [&'static LayerDef]; 9] {
+fn files() -> [File; 9] {
     [
-        ether::DEFS,
-        arp::DEFS,
-        ipv4::DEFS,
-        icmp::DEFS,
-        udp::DEFS,
-        tcp::DEFS,
-        sll::DEFS,
-        loopback::DEFS,
-        raw::DEFS,
+        (ether::DEFS, &[]),
+        (arp::DEFS, arp::BINDS),
+        (ipv4::DEFS, ipv4::BINDS),
+        (icmp::DEFS, icmp::BINDS),
+        (udp::DEFS, udp::BINDS),
+        (tcp::DEFS, tcp::BINDS),
+        (sll::DEFS, &[]),
+        (loopback::DEFS, &[]),
+        (raw::DEFS, &[]),
     ]
 }
 
 /// All declared layers (protocols, IP options, Raw, Padding).
 pub fn all() -> &'static [&'static LayerDef] {
     static ALL: OnceLock<Vec<&'static LayerDef>> = OnceLock::new();
-    ALL.get_or_init(|| files().into_iter().flatten().copied().collect())
+    ALL.get_or_init(|| files().into_iter().flat_map(|f| f.0).copied().collect())
+}
+
+/// The bind table, resolved once: for each lower layer, the binds on top of
+/// it in declaration order (the first that matches wins when dissecting).
+struct Binds {
+    above: HashMap<usize, Vec<&'static Bind>>,
+    below: HashMap<usize, Vec<&'static Bind>>,
+}
+
+fn key(d: &LayerDef) -> usize {
+    d as *const LayerDef as usize
+}
+
+fn binds() -> &'static Binds {
+    static BINDS: OnceLock<Binds> = OnceLock::new();
+    BINDS.get_or_init(|| {
+        let mut b = Binds {
+            above: HashMap::new(),
+            below: HashMap::new(),
+        };
+        for bind in files().into_iter().flat_map(|f| f.1) {
+            b.above.entry(key(bind.lower)).or_default().push(bind);
+            b.below.entry(key(bind.upper)).or_default().push(bind);
+        }
+        b
+    })
+}
+
+/// The binds of layers on top of `lower`, in preference order.
+pub fn binds_above(lower: &LayerDef) -> &'static [&'static Bind] {
+    binds().above.get(&key(lower)).map_or(&[], Vec::as_slice)
+}
+
+/// The binds that put `upper` on top of some layer.
+pub fn binds_below(upper: &LayerDef) -> &'static [&'static Bind] {
+    binds().below.get(&key(upper)).map_or(&[], Vec::as_slice)
+}
+
+/// The bind that announces `upper` on top of `lower`, if any.
+pub fn bind_between(lower: &LayerDef, upper: &LayerDef) -> Option<&'static Bind> {
+    binds_below(upper)
+        .iter()
+        .find(|b| std::ptr::eq(b.lower, lower))
+        .copied()
 }
 
 /// A layer by constructor name; `quoted` is true for the `IPerror` family.

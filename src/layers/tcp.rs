@@ -150,16 +150,16 @@ fn fixup(fx: &mut Fixup) {
 fn summary(c: &SummaryCtx) -> String {
     let l = c.layer();
     let f = &l.def.fields;
-    let sport = int_repr(l, &f[SPORT], l.int(SPORT));
-    let dport = int_repr(l, &f[DPORT], l.int(DPORT));
-    let flags = int_repr(l, &f[FLAGS], l.int(FLAGS));
+    let sport = int_repr(l, &f[SPORT], l.wide(SPORT));
+    let dport = int_repr(l, &f[DPORT], l.wide(DPORT));
+    let flags = int_repr(l, &f[FLAGS], l.wide(FLAGS));
     match c.under() {
         Some(u) if std::ptr::eq(u.def, &super::ipv4::IP) => {
             let uf = &u.def.fields;
             format!(
                 "TCP {}:{sport} > {}:{dport} {flags}",
                 int_repr(u, &uf[super::ipv4::SRC], u.int_shown(super::ipv4::SRC)),
-                int_repr(u, &uf[super::ipv4::DST], u.int(super::ipv4::DST)),
+                int_repr(u, &uf[super::ipv4::DST], u.wide(super::ipv4::DST)),
             )
         }
         _ => format!("TCP {sport} > {dport} {flags}"),
@@ -227,10 +227,6 @@ fn answers(reply: &Packet, ri: usize, req: &Packet, qi: usize, o: &MatchOpts) ->
 pub static TCP: LayerDef = LayerDef {
     quoted_names: Some(("TCPerror", "TCP in ICMP")),
     doc: "Transmission Control Protocol. Data offset and checksum are computed when unset.",
-    binds: &[Bind {
-        lower: "IP",
-        fields: &[("frag", 0), ("proto", 6)],
-    }],
     fixup: Some(fixup),
     summary: Some(summary),
     hashret: Some(hashret),
@@ -239,3 +235,9 @@ pub static TCP: LayerDef = LayerDef {
 };
 
 pub static DEFS: &[&LayerDef] = &[&TCP];
+
+pub static BINDS: &[Bind] = &[Bind {
+    lower: &super::ipv4::IP,
+    upper: &TCP,
+    fields: &[("frag", 0), ("proto", 6)],
+}];

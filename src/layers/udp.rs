@@ -42,15 +42,15 @@ fn payload_len(l: &Layer, _hdr: usize, _rest: usize) -> Option<usize> {
 fn summary(c: &SummaryCtx) -> String {
     let l = c.layer();
     let f = &l.def.fields;
-    let sport = int_repr(l, &f[SPORT], l.int(SPORT));
-    let dport = int_repr(l, &f[DPORT], l.int(DPORT));
+    let sport = int_repr(l, &f[SPORT], l.wide(SPORT));
+    let dport = int_repr(l, &f[DPORT], l.wide(DPORT));
     match c.under() {
         Some(u) if std::ptr::eq(u.def, &super::ipv4::IP) => {
             let uf = &u.def.fields;
             format!(
                 "UDP {}:{sport} > {}:{dport}",
                 int_repr(u, &uf[super::ipv4::SRC], u.int_shown(super::ipv4::SRC)),
-                int_repr(u, &uf[super::ipv4::DST], u.int(super::ipv4::DST)),
+                int_repr(u, &uf[super::ipv4::DST], u.wide(super::ipv4::DST)),
             )
         }
         _ => format!("UDP {sport} > {dport}"),
@@ -81,10 +81,6 @@ fn answers(reply: &Packet, ri: usize, req: &Packet, qi: usize, o: &MatchOpts) ->
 pub static UDP: LayerDef = LayerDef {
     quoted_names: Some(("UDPerror", "UDP in ICMP")),
     doc: "User Datagram Protocol (RFC 768). Length and checksum are computed when unset.",
-    binds: &[Bind {
-        lower: "IP",
-        fields: &[("frag", 0), ("proto", 17)],
-    }],
     fixup: Some(fixup),
     payload_len: Some(payload_len),
     summary: Some(summary),
@@ -94,3 +90,9 @@ pub static UDP: LayerDef = LayerDef {
 };
 
 pub static DEFS: &[&LayerDef] = &[&UDP];
+
+pub static BINDS: &[Bind] = &[Bind {
+    lower: &super::ipv4::IP,
+    upper: &UDP,
+    fields: &[("frag", 0), ("proto", 17)],
+}];

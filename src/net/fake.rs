@@ -155,14 +155,14 @@ pub fn linux_like(router: Ipv4Addr) -> Responder {
             ip.int(crate::layers::ipv4::DST),
         );
         let mut rip = Layer::new(&IP);
-        rip.set(crate::layers::ipv4::DST, Value::Int(src));
+        rip.set(crate::layers::ipv4::DST, Value::Int(u128::from(src)));
         let error = |ty: u64, code: u64, from: u64| {
             let mut rip = Layer::new(&IP);
-            rip.set(crate::layers::ipv4::SRC, Value::Int(from));
-            rip.set(crate::layers::ipv4::DST, Value::Int(src));
+            rip.set(crate::layers::ipv4::SRC, Value::Int(u128::from(from)));
+            rip.set(crate::layers::ipv4::DST, Value::Int(u128::from(src)));
             let mut icmp = Layer::new(&ICMP);
-            icmp.set(0, Value::Int(ty));
-            icmp.set(1, Value::Int(code));
+            icmp.set(0, Value::Int(u128::from(ty)));
+            icmp.set(1, Value::Int(u128::from(code)));
             let quote = &bytes[..bytes.len().min(28)];
             let mut layers = vec![rip, icmp];
             layers.extend(crate::packet::dissect::dissect_as(&IP, quote, true).layers);
@@ -175,7 +175,7 @@ pub fn linux_like(router: Ipv4Addr) -> Responder {
         if ip.int(crate::layers::ipv4::TTL) <= 1 {
             return vec![error(11, 0, u64::from(u32::from(router)))];
         }
-        rip.set(crate::layers::ipv4::SRC, Value::Int(dst));
+        rip.set(crate::layers::ipv4::SRC, Value::Int(u128::from(dst)));
         match p.layers.get(1).map(|l| l.def.name) {
             Some("ICMP") => {
                 let q = &p.layers[1];

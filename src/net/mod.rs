@@ -223,7 +223,7 @@ impl Prep {
             })?;
             p.layers[i].set(
                 crate::layers::ipv4::SRC,
-                Value::Int(u64::from(u32::from(src))),
+                Value::Int(u128::from(u32::from(src))),
             );
         }
         Ok(dst)
@@ -283,14 +283,14 @@ impl Prep {
             for (field, v) in [("hwsrc", mac), ("psrc", my_ip)] {
                 if let Some(fi) = arp.def.field_index(field) {
                     if !arp.is_set(fi) {
-                        arp.set(fi, Value::Int(v));
+                        arp.set(fi, Value::Int(u128::from(v)));
                     }
                 }
             }
         }
         let eth = &mut p.layers[0];
         if !eth.is_set(1) {
-            eth.set(1, Value::Int(mac));
+            eth.set(1, Value::Int(u128::from(mac)));
         }
         if !eth.is_set(0) {
             let d = match next_hop {
@@ -299,7 +299,7 @@ impl Prep {
                 }
                 _ => 0xffff_ffff_ffff,
             };
-            p.layers[0].set(0, Value::Int(d));
+            p.layers[0].set(0, Value::Int(u128::from(d)));
         }
         Ok(Ready {
             bytes: built(p)?,

@@ -73,7 +73,7 @@ pub fn arp_request(ip: Ipv4Addr, iface: &Iface) -> Result<u64, NetError> {
         .unwrap_or(Ipv4Addr::UNSPECIFIED);
     let mut eth = Layer::new(&ETHER);
     eth.set(0, Value::Int(0xffff_ffff_ffff));
-    eth.set(1, Value::Int(me));
+    eth.set(1, Value::Int(u128::from(me)));
     let mut arp = Layer::new(&ARP);
     for (f, v) in [
         ("op", 1),
@@ -82,7 +82,7 @@ pub fn arp_request(ip: Ipv4Addr, iface: &Iface) -> Result<u64, NetError> {
         ("pdst", u64::from(u32::from(ip))),
     ] {
         if let Some(i) = arp.def.field_index(f) {
-            arp.set(i, Value::Int(v));
+            arp.set(i, Value::Int(u128::from(v)));
         }
     }
     let frame = Packet {

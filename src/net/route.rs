@@ -2,7 +2,7 @@
 //! Nothing here sends a packet: routes come from `/proc/net/route`, the
 //! source address from a connected (never used) UDP socket.
 
-use std::net::Ipv4Addr;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 /// A network interface and its IPv4 addresses.
 #[derive(Clone, Debug)]
@@ -207,15 +207,27 @@ thread_local! {
     static ROUTER: std::cell::RefCell<Option<Router>> = const { std::cell::RefCell::new(None) };
 }
 
-/// The source address towards `dst` (both as u32), from a per-thread router
-/// built once; for showing and building packets without sending them.
-pub fn cached_source(dst: u32) -> Option<u32> {
-    ROUTER.with(|r| {
-        let mut r = r.borrow_mut();
-        r.get_or_insert_with(Router::new)
-            .source(Ipv4Addr::from(dst))
-            .map(u32::from)
-    })
+/// The source address towards `dst`, for showing and building packets
+/// without sending them: IPv4 from a per-thread router built once, IPv6 from
+/// the kernel's source address selection (RFC 6724) for a connected socket.
+pub fn cached_source(dst: IpAddr) -> Option<IpAddr> {
+    match dst {
+        IpAddr::V4(d) => ROUTER.with(|r| {
+            let mut r = r.borrow_mut();
+            r.get_or_insert_with(Router::new).source(d).map(IpAddr::V4)
+        }),
+        IpAddr::V6(d) => source6_for(d).map(IpAddr::V6),
+    }
+}
+
+/// The IPv6 source the kernel picks towards `dst` (nothing is sent).
+pub fn source6_for(dst: Ipv6Addr) -> Option<Ipv6Addr> {
+    let s = std::net::UdpSocket::bind("[::]:0").ok()?;
+    s.connect((dst, 9)).ok()?;
+    match s.local_addr().ok()?.ip() {
+        IpAddr::V6(a) if !a.is_unspecified() => Some(a),
+        _ => None,
+    }
 }
 
 /// `conf.route`: the table as `ip route` would list it.

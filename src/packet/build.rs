@@ -8,10 +8,11 @@ use super::value::{Rng, Tlv, TlvValue, Value};
 use super::Packet;
 use std::sync::OnceLock;
 
-/// Resolves the source address the kernel would use towards a destination.
-/// The CLI installs one backed by the routing table; without it, an unset IP
-/// source builds as 0.0.0.0 (the kernel fills it at send time).
-pub type SourceResolver = fn(u32) -> Option<u32>;
+/// Resolves the source address the kernel would use towards a destination
+/// of an address family (IPv4 or IPv6). The CLI installs one backed by the
+/// host's routing table; without it, an unset source builds as 0.0.0.0 or
+/// `::` (the kernel fills it at send time).
+pub type SourceResolver = fn(std::net::IpAddr) -> Option<std::net::IpAddr>;
 
 static SOURCE_RESOLVER: OnceLock<SourceResolver> = OnceLock::new();
 
@@ -19,8 +20,19 @@ pub fn set_source_resolver(f: SourceResolver) {
     let _ = SOURCE_RESOLVER.set(f);
 }
 
-pub fn resolve_source(dst: u32) -> Option<u32> {
-    SOURCE_RESOLVER.get().and_then(|f| f(dst))
+/// The source towards `dst`, a value of the address kind `kind`.
+pub fn resolve_source(kind: &super::kinds::AddrKind, dst: u128) -> Option<u128> {
+    use std::net::IpAddr;
+    let dst = match kind.bits {
+        32 => IpAddr::from(std::net::Ipv4Addr::from(dst as u32)),
+        128 => IpAddr::from(std::net::Ipv6Addr::from(dst)),
+        _ => return None,
+    };
+    match SOURCE_RESOLVER.get().and_then(|f| f(dst))? {
+        IpAddr::V4(a) if kind.bits == 32 => Some(u128::from(u32::from(a))),
+        IpAddr::V6(a) if kind.bits == 128 => Some(u128::from(a)),
+        _ => None,
+    }
 }
 
 /// Builds `p`, appending its bytes to `out`. A computed value too big for
@@ -107,12 +119,14 @@ struct Bits {
 }
 
 impl Bits {
-    fn push(&mut self, out: &mut Vec<u8>, width: u32, v: u64) {
+    fn push(&mut self, out: &mut Vec<u8>, width: u32, v: u128) {
         if self.n == 0 && width % 8 == 0 {
             let bytes = v.to_be_bytes();
-            out.extend_from_slice(&bytes[8 - (width as usize / 8)..]);
+            out.extend_from_slice(&bytes[16 - (width as usize / 8).min(16)..]);
             return;
         }
+        let v = v as u64;
+        let width = width.min(64);
         let mask = if width >= 64 {
             u64::MAX
         } else {
@@ -121,8 +135,8 @@ impl Bits {
         // fields wider than what fits in the accumulator are split
         if self.n + width > 64 {
             let first = 64 - self.n;
-            self.push(out, first, (v & mask) >> (width - first));
-            self.push(out, width - first, v);
+            self.push(out, first, u128::from((v & mask) >> (width - first)));
+            self.push(out, width - first, u128::from(v));
             return;
         }
         self.acc = (self.acc << width) | (v & mask);
@@ -149,7 +163,7 @@ fn write_fields(layers: &[Layer], i: usize, out: &mut Vec<u8>, rng: &mut Option<
     let start = out.len();
     let bind = layers
         .get(i + 1)
-        .and_then(|u| u.def.binds.iter().find(|b| b.lower == def.name));
+        .and_then(|u| crate::layers::bind_between(def, u.def));
     let mut bits = Bits { acc: 0, n: 0 };
     for (fi, f) in def.fields.iter().enumerate() {
         if !layer.present(fi) {
@@ -165,21 +179,17 @@ fn write_fields(layers: &[Layer], i: usize, out: &mut Vec<u8>, rng: &mut Option<
             v => v,
         };
         match kind {
-            Kind::Bits(_) | Kind::Ipv4 | Kind::Mac => {
-                let width = match kind {
-                    Kind::Bits(n) => u32::from(n),
-                    Kind::Ipv4 => 32,
-                    _ => 48,
-                };
+            Kind::Bits(_) | Kind::Addr(_) => {
+                let width = kind.scalar_bits().unwrap_or(0);
                 let v = match val {
                     Some(v) => super::layer::value_int(v),
                     None => match bind.and_then(|b| b.fields.iter().find(|(n, _)| *n == f.name)) {
-                        Some((_, v)) => *v,
+                        Some((_, v)) => u128::from(*v),
                         None => unset_int(layers, i, fi),
                     },
                 };
                 let v = if f.little_endian {
-                    super::decl::swap_bytes(v, width)
+                    u128::from(super::decl::swap_bytes(v as u64, width))
                 } else {
                     v
                 };
@@ -215,11 +225,12 @@ fn write_fields(layers: &[Layer], i: usize, out: &mut Vec<u8>, rng: &mut Option<
                     encode_tlvs(defs, opts, out, layer.present.is_none());
                 }
             }
-            Kind::Ipv4List(_) => {
+            Kind::AddrList(k, _) => {
                 bits.flush(out);
                 if let Some(Value::Addrs(a)) = val {
+                    let n = (k.bits / 8) as usize;
                     for x in a {
-                        out.extend_from_slice(&x.to_be_bytes());
+                        out.extend_from_slice(&x.to_be_bytes()[16 - n..]);
                     }
                 }
             }
@@ -243,12 +254,12 @@ fn header_align(def: &super::decl::LayerDef) -> Option<usize> {
 }
 
 /// The value an unset numeric field builds with.
-fn unset_int(layers: &[Layer], i: usize, fi: usize) -> u64 {
+fn unset_int(layers: &[Layer], i: usize, fi: usize) -> u128 {
     let f = &layers[i].def.fields[fi];
-    match f.default {
+    match (f.default, f.kind) {
         // a source address: what the kernel would pick towards dst
-        Default::Auto if matches!(f.kind, Kind::Ipv4) => layers[i].auto_value(fi).unwrap_or(0),
-        Default::Auto if matches!(f.kind, Kind::Mac) && f.name == "dst" => 0xffff_ffff_ffff,
+        (Default::Auto, Kind::Addr(a)) if a.networks => layers[i].auto_value(fi).unwrap_or(0),
+        (Default::Auto, Kind::Addr(_)) if f.name == "dst" => 0xffff_ffff_ffff,
         _ => default_int(f),
     }
 }

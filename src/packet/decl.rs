@@ -3,6 +3,7 @@
 //! (fix-ups after build, payload guess, padding split, summary, matching).
 //! Everything else (build, dissect, show, ls, completion, help) derives from it.
 
+use super::kinds::AddrKind;
 use super::layer::Layer;
 use super::matching::MatchOpts;
 use super::Packet;
@@ -26,10 +27,8 @@ pub enum Len {
 pub enum Kind {
     /// An unsigned integer of 1..=64 bits, packed big-endian with its neighbours.
     Bits(u8),
-    /// An IPv4 address (32 bits).
-    Ipv4,
-    /// A MAC address (48 bits).
-    Mac,
+    /// An address of one family (IPv4, IPv6, MAC); see [`super::kinds`].
+    Addr(&'static AddrKind),
     /// A byte string.
     Bytes(Len),
     /// A list of sub-layers of one family (IP options), `Len` bytes in total.
@@ -37,8 +36,9 @@ pub enum Kind {
     /// Type-length-value options as Scapy's `(name, value)` pairs (TCP options),
     /// `Len` bytes in total.
     Tlvs(&'static [TlvDef], Len),
-    /// A list of IPv4 addresses (source-route `routers`), `Len` bytes in total.
-    Ipv4List(Len),
+    /// A list of addresses (source-route `routers`, IPv6 Routing
+    /// `addresses`), `Len` bytes in total.
+    AddrList(&'static AddrKind, Len),
     /// A field whose shape depends on other fields (ICMP `unused`).
     Depends(fn(&Layer) -> Kind),
 }
@@ -71,7 +71,7 @@ pub struct TlvDef {
 pub enum Default {
     /// Computed when the packet is built (lengths, checksums, ...); shows as `None`.
     Auto,
-    Int(u64),
+    Int(u128),
     Bytes(&'static [u8]),
     /// Milliseconds since midnight UTC, taken when the packet is built.
     NowMs,
@@ -151,31 +151,63 @@ impl Field {
     }
 }
 
+impl Kind {
+    /// Width in bits of a numeric kind (integers and addresses).
+    pub fn scalar_bits(&self) -> Option<u32> {
+        match self {
+            Kind::Bits(n) => Some(u32::from(*n)),
+            Kind::Addr(a) => Some(a.bits),
+            _ => None,
+        }
+    }
+
+    /// The address family, for address kinds.
+    pub fn addr(&self) -> Option<&'static AddrKind> {
+        match self {
+            Kind::Addr(a) => Some(a),
+            _ => None,
+        }
+    }
+}
+
+pub const IPV4: Kind = Kind::Addr(&super::kinds::IPV4);
+pub const IPV6: Kind = Kind::Addr(&super::kinds::IPV6);
+pub const MAC: Kind = Kind::Addr(&super::kinds::MAC);
+
 /// Shorthands used by the declarations.
 pub const fn byte(name: &'static str, default: u64) -> Field {
-    Field::new(name, Kind::Bits(8), Default::Int(default))
+    Field::new(name, Kind::Bits(8), Default::Int(default as u128))
 }
 pub const fn short(name: &'static str, default: u64) -> Field {
-    Field::new(name, Kind::Bits(16), Default::Int(default))
+    Field::new(name, Kind::Bits(16), Default::Int(default as u128))
 }
 pub const fn int(name: &'static str, default: u64) -> Field {
-    Field::new(name, Kind::Bits(32), Default::Int(default))
+    Field::new(name, Kind::Bits(32), Default::Int(default as u128))
 }
 pub const fn bits(name: &'static str, n: u8, default: u64) -> Field {
-    Field::new(name, Kind::Bits(n), Default::Int(default))
+    Field::new(name, Kind::Bits(n), Default::Int(default as u128))
 }
 pub const fn auto(name: &'static str, n: u8) -> Field {
     Field::new(name, Kind::Bits(n), Default::Auto)
 }
-pub const fn ipv4(name: &'static str, default: u64) -> Field {
-    Field::new(name, Kind::Ipv4, Default::Int(default))
+pub const fn ipv4(name: &'static str, default: u32) -> Field {
+    Field::new(name, IPV4, Default::Int(default as u128))
+}
+pub const fn ipv6(name: &'static str, default: u128) -> Field {
+    Field::new(name, IPV6, Default::Int(default))
+}
+pub const fn mac(name: &'static str, default: u64) -> Field {
+    Field::new(name, MAC, Default::Int(default as u128))
 }
 
-/// Where a layer sits on top of another one: the lower layer's field values
-/// that announce it. Used both ways: building fills those fields of the lower
-/// layer when the user left them unset, dissecting picks this layer when they match.
+/// Scapy's `bind_layers(lower, upper, **fields)`: the lower layer's field
+/// values that announce the upper one. Used both ways: building fills those
+/// fields of the lower layer when the user left them unset, dissecting picks
+/// the upper layer when they match. A protocol file lists the binds it adds
+/// in its `BINDS`; the registry resolves them once (see `layers::binds`).
 pub struct Bind {
-    pub lower: &'static str,
+    pub lower: &'static LayerDef,
+    pub upper: &'static LayerDef,
     pub fields: &'static [(&'static str, u64)],
 }
 
@@ -201,6 +233,9 @@ pub struct OptionFamily {
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum LayerKind {
     Protocol,
+    /// An IPv6 extension header: between the network layer and the one it
+    /// carries, and transparent to pseudo-header checksums.
+    Extension,
     Option,
     Raw,
     Padding,
@@ -263,6 +298,21 @@ impl Fixup<'_> {
     pub fn whole(&self) -> &[u8] {
         &self.buf[self.start()..self.end]
     }
+    /// The pseudo-header sum from the nearest network layer below that has
+    /// one (IPv4 just below; IPv6 below its extension headers).
+    pub fn pseudo_sum(&self, proto: u8, upper_len: usize) -> Option<u32> {
+        let at = (0..self.idx)
+            .rev()
+            .find(|&i| self.layers[i].def.kind != LayerKind::Extension)?;
+        (self.layers[at].def.pseudo?)(self, at, proto, upper_len)
+    }
+    /// The 16-bit checksum of this layer and its payload over `pseudo`,
+    /// written at `off` (0 sent as 0xffff when `udp`).
+    pub fn put_checksum(&mut self, off: usize, pseudo: u32, udp: bool) {
+        self.put16(off, 0);
+        let c = crate::wire::finish(crate::wire::ones_sum(self.whole(), pseudo));
+        self.put16(off, if udp && c == 0 { 0xffff } else { c });
+    }
 }
 
 /// Context handed to a layer's summary.
@@ -287,6 +337,9 @@ impl SummaryCtx<'_> {
     }
 }
 
+/// `pseudo(fixup, at, proto, upper_len)`: the ones'-complement sum of the
+/// pseudo-header for the upper layer being fixed.
+pub type PseudoFn = fn(&Fixup, usize, u8, usize) -> Option<u32>;
 /// Splits a layer's body: payload bytes given the layer, header and remaining length.
 pub type PayloadLenFn = fn(&Layer, usize, usize) -> Option<usize>;
 /// Appends the matching key of the packet from a layer index.
@@ -305,8 +358,12 @@ pub struct LayerDef {
     pub kind: LayerKind,
     pub doc: &'static str,
     pub fields: &'static [Field],
-    /// Lower layers this layer can sit on.
-    pub binds: &'static [Bind],
+    /// Picks the declaration that really decodes these bytes (Scapy's
+    /// `dispatch_hook`: an ICMPv6 message by its type byte).
+    pub dispatch: Option<fn(&[u8]) -> &'static LayerDef>,
+    /// The pseudo-header sum an upper layer's checksum starts from, for a
+    /// network layer (`at` is this layer's index in the fix-up).
+    pub pseudo: Option<PseudoFn>,
     /// Fills computed fields once the packet is laid out (innermost layer first).
     pub fixup: Option<fn(&mut Fixup)>,
     /// Chooses the next layer before the bind table is consulted.
@@ -369,7 +426,8 @@ impl LayerDef {
             kind,
             doc: "",
             fields,
-            binds: &[],
+            dispatch: None,
+            pseudo: None,
             fixup: None,
             guess_next: None,
             payload_len: None,

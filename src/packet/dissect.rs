@@ -100,21 +100,19 @@ fn next_layer(layer: &Layer) -> Next {
             };
         }
     }
-    for upper in layers::all() {
-        for b in upper.binds.iter().filter(|b| b.lower == layer.def.name) {
-            let ok = b.fields.iter().all(|(name, v)| {
-                layer
-                    .def
-                    .field_index(name)
-                    .is_some_and(|i| layer.int(i) == *v)
-            });
-            if ok {
-                return if layer.quoted {
-                    Next::Quoted(upper)
-                } else {
-                    Next::Layer(upper)
-                };
-            }
+    for b in layers::binds_above(layer.def) {
+        let ok = b.fields.iter().all(|(name, v)| {
+            layer
+                .def
+                .field_index(name)
+                .is_some_and(|i| layer.int(i) == *v)
+        });
+        if ok {
+            return if layer.quoted {
+                Next::Quoted(b.upper)
+            } else {
+                Next::Layer(b.upper)
+            };
         }
     }
     Next::Raw
@@ -138,17 +136,13 @@ pub fn parse_layer(def: &'static LayerDef, data: &[u8], quoted: bool) -> Option<
         let kind = f.kind_for(&layer);
         let at = bit / 8;
         let value = match kind {
-            Kind::Bits(_) | Kind::Ipv4 | Kind::Mac => {
-                let width = match kind {
-                    Kind::Bits(n) => u32::from(n),
-                    Kind::Ipv4 => 32,
-                    _ => 48,
-                };
+            Kind::Bits(_) | Kind::Addr(_) => {
+                let width = kind.scalar_bits().unwrap_or(0);
                 match get_bits(data, bit, width) {
                     Some(v) => {
                         bit += width as usize;
                         Value::Int(if f.little_endian {
-                            super::decl::swap_bytes(v, width)
+                            u128::from(super::decl::swap_bytes(v as u64, width))
                         } else {
                             v
                         })
@@ -182,20 +176,21 @@ pub fn parse_layer(def: &'static LayerDef, data: &[u8], quoted: bool) -> Option<
                 bit += n * 8;
                 Value::Tlvs(tlvs(defs, &data[at..at + n]))
             }
-            Kind::Ipv4List(len) => {
+            Kind::AddrList(k, len) => {
                 let avail = data.len().saturating_sub(at);
                 let wanted = want(len, &layer, avail);
                 short |= wanted > avail;
                 let n = wanted.min(avail);
-                if n % 4 != 0 {
+                let size = (k.bits / 8) as usize;
+                if size == 0 || n % size != 0 {
                     // not whole addresses: the caller falls back to raw bytes
                     return None;
                 }
                 bit += n * 8;
                 Value::Addrs(
                     data[at..at + n]
-                        .chunks_exact(4)
-                        .map(|c| u32::from_be_bytes([c[0], c[1], c[2], c[3]]))
+                        .chunks_exact(size)
+                        .map(|c| c.iter().fold(0u128, |v, b| (v << 8) | u128::from(*b)))
                         .collect(),
                 )
             }

@@ -53,9 +53,7 @@ pub fn to_json(p: &Packet, extra: &[(&str, String)]) -> String {
                 continue;
             }
             let v = match l.get(fi) {
-                Some(Value::Int(n))
-                    if !matches!(f.kind, super::decl::Kind::Ipv4 | super::decl::Kind::Mac) =>
-                {
+                Some(Value::Int(n)) if !matches!(f.kind, super::decl::Kind::Addr(_)) => {
                     n.to_string()
                 }
                 _ => escape(&field_repr(p, i, fi)),

@@ -116,6 +116,11 @@ impl Layer {
     /// The integer value of field `i`: set value (first element of a set),
     /// else default; computed fields read as 0.
     pub fn int(&self, i: usize) -> u64 {
+        self.wide(i) as u64
+    }
+
+    /// `int` at full width (IPv6 addresses).
+    pub fn wide(&self, i: usize) -> u128 {
         match self.get(i) {
             Some(v) => value_int(v),
             None => default_int(&self.def.fields[i]),
@@ -126,21 +131,23 @@ impl Layer {
     /// where that is known from this layer alone: an IPv4 `src` is the
     /// route's source address towards `dst` (Scapy shows it so), when a
     /// route resolver is installed. `None` otherwise.
-    pub fn auto_value(&self, i: usize) -> Option<u64> {
+    pub fn auto_value(&self, i: usize) -> Option<u128> {
         let f = &self.def.fields[i];
         if self.is_set(i) || !matches!(f.default, Default::Auto) {
             return None;
         }
-        if matches!(f.kind, Kind::Ipv4) && f.name == "src" {
-            let dst = self.def.field_index("dst").map(|d| self.int(d) as u32)?;
-            return super::build::resolve_source(dst).map(u64::from);
+        match f.kind {
+            Kind::Addr(a) if f.name == "src" && a.networks => {
+                let dst = self.def.field_index("dst").map(|d| self.wide(d))?;
+                super::build::resolve_source(a, dst)
+            }
+            _ => None,
         }
-        None
     }
 
-    /// `int(i)`, with an unset `Auto` field read as `auto_value` (for display).
-    pub fn int_shown(&self, i: usize) -> u64 {
-        self.auto_value(i).unwrap_or_else(|| self.int(i))
+    /// `wide(i)`, with an unset `Auto` field read as `auto_value` (for display).
+    pub fn int_shown(&self, i: usize) -> u128 {
+        self.auto_value(i).unwrap_or_else(|| self.wide(i))
     }
 
     /// Field index by name, with a did-you-mean error.
@@ -183,14 +190,14 @@ impl Layer {
         };
         match (&kind, input) {
             (_, Input::Rand(r)) => Ok(Value::Rand(r)),
-            (Kind::Bits(_) | Kind::Ipv4 | Kind::Mac, Input::Tuple(items))
+            (Kind::Bits(_) | Kind::Addr(_), Input::Tuple(items))
                 if items.len() == 2 || items.len() == 3 =>
             {
                 let mut it = items.into_iter();
                 let start = self.scalar(field, kind, it.next().unwrap_or(Input::None), &bad)?;
                 let stop = self.scalar(field, kind, it.next().unwrap_or(Input::None), &bad)?;
                 let step = match it.next() {
-                    Some(Input::Int(s)) if s > 0 => s as u64,
+                    Some(Input::Int(s)) if s > 0 => s as u128,
                     Some(other) => {
                         return Err(bad(&other, "a positive step".into(), None));
                     }
@@ -200,41 +207,46 @@ impl Layer {
             }
             (Kind::Bits(_), Input::List(items)) if matches!(field.show, Show::Flags(_)) => {
                 // Scapy: a list of flags means all of them together
-                let mut v = 0u64;
+                let mut v = 0u128;
                 for x in items {
                     v |= self.scalar(field, kind, x, &bad)?;
                 }
                 Ok(Value::Int(v))
             }
-            (Kind::Bits(_) | Kind::Ipv4 | Kind::Mac | Kind::Bytes(_), Input::List(items)) => {
+            (Kind::Bits(_) | Kind::Addr(_) | Kind::Bytes(_), Input::List(items)) => {
                 let vals = items
                     .into_iter()
                     .map(|x| self.convert(i, x))
                     .collect::<Result<Vec<_>, _>>()?;
                 Ok(Value::Gen(Box::new(Gen::List(vals))))
             }
-            (Kind::Ipv4, Input::Str(s)) if s.contains('/') => parse_net(&s)
-                .map(|(base, prefix)| Value::Gen(Box::new(Gen::Net { base, prefix })))
+            (Kind::Addr(a), Input::Str(s)) if a.networks && s.contains('/') => a
+                .parse_net(&s)
+                .map(|(base, prefix)| {
+                    Value::Gen(Box::new(Gen::Net {
+                        kind: a,
+                        base,
+                        prefix,
+                    }))
+                })
                 .ok_or_else(|| {
                     bad(
                         &Input::Str(s.clone()),
-                        "an IPv4 network like 198.18.0.0/24".into(),
+                        format!("{} with a /prefix", a.example),
                         None,
                     )
                 }),
-            (Kind::Bits(_) | Kind::Ipv4 | Kind::Mac, x) => {
-                self.scalar(field, kind, x, &bad).map(Value::Int)
-            }
+            (Kind::Bits(_) | Kind::Addr(_), x) => self.scalar(field, kind, x, &bad).map(Value::Int),
             (Kind::Bytes(_), Input::Bytes(b)) => Ok(Value::Bytes(b)),
             (Kind::Bytes(_), Input::Str(s)) => Ok(Value::Bytes(s.into_bytes())),
             (Kind::Bytes(_), x) => Err(bad(&x, "bytes or a string".into(), None)),
-            (Kind::Ipv4List(_), Input::List(items) | Input::Tuple(items)) => items
+            (Kind::AddrList(a, _), Input::List(items) | Input::Tuple(items)) => items
                 .into_iter()
                 .map(|x| match x {
-                    Input::Str(s) => parse_ipv4(&s)
-                        .ok_or_else(|| bad(&Input::Str(s.clone()), "IPv4 addresses".into(), None)),
-                    Input::Int(n) if (0..=u32::MAX as i128).contains(&n) => Ok(n as u32),
-                    other => Err(bad(&other, "IPv4 addresses".into(), None)),
+                    Input::Str(s) => (a.parse)(&s)
+                        .ok_or_else(|| bad(&Input::Str(s.clone()), a.example.into(), None)),
+                    Input::Int(n) if n >= 0 && (n as u128) <= a.max() => Ok(n as u128),
+                    other => Err(bad(&other, a.example.into(), None)),
                 })
                 .collect::<Result<Vec<_>, _>>()
                 .map(Value::Addrs),
@@ -277,7 +289,7 @@ impl Layer {
             (Kind::Tlvs(defs, _), Input::Bytes(b)) => {
                 Ok(Value::Tlvs(super::dissect::tlvs(defs, &b)))
             }
-            (Kind::Options(..) | Kind::Tlvs(..) | Kind::Ipv4List(_), x) => {
+            (Kind::Options(..) | Kind::Tlvs(..) | Kind::AddrList(..), x) => {
                 Err(bad(&x, "a list".into(), None))
             }
             (Kind::Depends(_), x) => Err(bad(&x, "a value".into(), None)),
@@ -291,52 +303,47 @@ impl Layer {
         kind: Kind,
         input: Input,
         bad: &dyn Fn(&Input, String, Option<String>) -> Error,
-    ) -> Result<u64, Error> {
-        let max: u64 = match kind {
-            Kind::Bits(n) if n >= 64 => u64::MAX,
-            Kind::Bits(n) => (1u64 << n) - 1,
-            Kind::Ipv4 => u64::from(u32::MAX),
-            Kind::Mac => 0xffff_ffff_ffff,
-            _ => u64::MAX,
-        };
+    ) -> Result<u128, Error> {
+        let max = super::kinds::mask(kind.scalar_bits().unwrap_or(64));
         let expected_num = || match kind {
-            Kind::Ipv4 => "an IPv4 address like \"198.18.0.1\"".to_string(),
-            Kind::Mac => "a MAC address like \"02:00:00:00:00:01\"".to_string(),
+            Kind::Addr(a) => a.example.to_string(),
             _ => format!("an integer from 0 to {max}"),
         };
         match input {
-            Input::Int(n) if n >= 0 && (n as u128) <= u128::from(max) => Ok(n as u64),
-            Input::Bool(b) => Ok(u64::from(b)),
+            Input::Int(n) if n >= 0 && (n as u128) <= max => Ok(n as u128),
+            Input::Bool(b) => Ok(u128::from(b)),
             Input::Str(s) => match (kind, field.show) {
-                (Kind::Ipv4, _) => parse_ipv4(&s)
-                    .map(u64::from)
-                    .ok_or_else(|| bad(&Input::Str(s.clone()), expected_num(), None)),
-                (Kind::Mac, _) => crate::wire::parse_mac(&s)
-                    .ok_or_else(|| bad(&Input::Str(s.clone()), expected_num(), None)),
-                (_, Show::Enum(names) | Show::XEnum(names)) => {
-                    enum_value(names, &s, max).map_err(|sug| {
+                (Kind::Addr(a), _) => {
+                    (a.parse)(&s).ok_or_else(|| bad(&Input::Str(s.clone()), expected_num(), None))
+                }
+                (_, Show::Enum(names) | Show::XEnum(names)) => enum_value(names, &s, max as u64)
+                    .map(u128::from)
+                    .map_err(|sug| {
                         bad(
                             &Input::Str(s.clone()),
                             "a number or one of its names".into(),
                             sug,
                         )
+                    }),
+                (_, Show::EnumBy(f)) => enum_value(f(self), &s, max as u64)
+                    .map(u128::from)
+                    .map_err(|sug| {
+                        bad(
+                            &Input::Str(s.clone()),
+                            "a number or one of its names".into(),
+                            sug,
+                        )
+                    }),
+                (_, Show::Flags(names)) => {
+                    parse_flags(names, &s).map(u128::from).map_err(|unknown| {
+                        bad(
+                            &Input::Str(s.clone()),
+                            format!("flags made of {}", flag_list(names)),
+                            closest(&unknown, names.iter().copied()).map(String::from),
+                        )
                     })
                 }
-                (_, Show::EnumBy(f)) => enum_value(f(self), &s, max).map_err(|sug| {
-                    bad(
-                        &Input::Str(s.clone()),
-                        "a number or one of its names".into(),
-                        sug,
-                    )
-                }),
-                (_, Show::Flags(names)) => parse_flags(names, &s).map_err(|unknown| {
-                    bad(
-                        &Input::Str(s.clone()),
-                        format!("flags made of {}", flag_list(names)),
-                        closest(&unknown, names.iter().copied()).map(String::from),
-                    )
-                }),
-                (_, Show::TimeMs) => parse_time_of_day(&s).ok_or_else(|| {
+                (_, Show::TimeMs) => parse_time_of_day(&s).map(u128::from).ok_or_else(|| {
                     bad(
                         &Input::Str(s.clone()),
                         "milliseconds or \"h:m:s.ms\"".into(),
@@ -356,7 +363,7 @@ impl Layer {
         let kind = field.kind_for(self);
         match self.get(i) {
             None => match (overload, field.default) {
-                (Some(v), _) => int_output(field, kind, v),
+                (Some(v), _) => int_output(field, kind, u128::from(v)),
                 (None, Default::Auto) => match self.auto_value(i) {
                     Some(v) => int_output(field, kind, v),
                     None => Output::None,
@@ -375,11 +382,13 @@ fn value_output(field: &Field, kind: Kind, v: &Value) -> Output {
         Value::Int(n) => int_output(field, kind, *n),
         Value::Bytes(b) => Output::Bytes(b.clone()),
         Value::Options(l) => Output::Layers(l.clone()),
-        Value::Addrs(a) => Output::List(
-            a.iter()
-                .map(|x| Output::Str(crate::wire::ipv4_to_string(*x)))
-                .collect(),
-        ),
+        Value::Addrs(a) => {
+            let k = match kind {
+                Kind::AddrList(k, _) => k,
+                _ => &super::kinds::IPV4,
+            };
+            Output::List(a.iter().map(|x| Output::Str((k.format)(*x))).collect())
+        }
         Value::Tlvs(t) => {
             let defs = match kind {
                 Kind::Tlvs(d, _) => d,
@@ -388,16 +397,14 @@ fn value_output(field: &Field, kind: Kind, v: &Value) -> Output {
             Output::List(t.iter().map(|o| tlv_output(defs, o)).collect())
         }
         Value::Gen(g) => match &**g {
-            Gen::Net { base, prefix } => {
-                Output::Str(format!("{}/{prefix}", crate::wire::ipv4_to_string(*base)))
-            }
+            Gen::Net { kind, base, prefix } => Output::Str(kind.format_net(*base, *prefix)),
             Gen::Range { start, stop, step } => {
                 let mut t = vec![
                     int_output(field, kind, *start),
                     int_output(field, kind, *stop),
                 ];
                 if *step != 1 {
-                    t.push(Output::Int(*step));
+                    t.push(Output::Int(*step as u64));
                 }
                 Output::Tuple(t)
             }
@@ -409,12 +416,11 @@ fn value_output(field: &Field, kind: Kind, v: &Value) -> Output {
     }
 }
 
-fn int_output(field: &Field, kind: Kind, v: u64) -> Output {
+fn int_output(field: &Field, kind: Kind, v: u128) -> Output {
     match (kind, field.show) {
-        (Kind::Ipv4, _) => Output::Str(crate::wire::ipv4_to_string(v as u32)),
-        (Kind::Mac, _) => Output::Str(crate::wire::mac_to_string(v)),
-        (_, Show::Flags(names)) => Output::Flags(v, names),
-        _ => Output::Int(v),
+        (Kind::Addr(a), _) => Output::Str((a.format)(v)),
+        (_, Show::Flags(names)) => Output::Flags(v as u64, names),
+        _ => Output::Int(v as u64),
     }
 }
 
@@ -584,22 +590,13 @@ pub fn parse_ipv4(s: &str) -> Option<u32> {
 
 /// Parses `a.b.c.d/n` into the network base and prefix length.
 pub fn parse_net(s: &str) -> Option<(u32, u8)> {
-    let (a, p) = s.split_once('/')?;
-    let addr = parse_ipv4(a)?;
-    let prefix: u8 = p.trim().parse().ok()?;
-    if prefix > 32 {
-        return None;
-    }
-    let mask = if prefix == 0 {
-        0
-    } else {
-        u32::MAX << (32 - prefix)
-    };
-    Some((addr & mask, prefix))
+    super::kinds::IPV4
+        .parse_net(s)
+        .map(|(base, prefix)| (base as u32, prefix))
 }
 
 /// The integer a stored value stands for (first element of a set).
-pub fn value_int(v: &Value) -> u64 {
+pub fn value_int(v: &Value) -> u128 {
     match v {
         Value::Int(n) => *n,
         Value::Gen(g) => g.nth(0).map(|x| value_int(&x)).unwrap_or(0),
@@ -609,10 +606,10 @@ pub fn value_int(v: &Value) -> u64 {
 }
 
 /// The integer default of a field (computed fields read as 0).
-pub fn default_int(field: &Field) -> u64 {
+pub fn default_int(field: &Field) -> u128 {
     match field.default {
         Default::Int(n) => n,
-        Default::NowMs => now_ms_since_midnight(),
+        Default::NowMs => u128::from(now_ms_since_midnight()),
         _ => 0,
     }
 }
@@ -645,7 +642,8 @@ pub fn describe_input(i: &Input) -> String {
 }
 
 /// Looks a value's name up for display (used by show and repr).
-pub fn enum_name(layer: &Layer, field: &Field, v: u64) -> Option<&'static str> {
+pub fn enum_name(layer: &Layer, field: &Field, v: u128) -> Option<&'static str> {
+    let v = u64::try_from(v).ok()?;
     match field.show {
         Show::Enum(names) | Show::XEnum(names) => name_of(names, v),
         Show::EnumBy(f) => name_of(f(layer), v),

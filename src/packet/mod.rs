@@ -13,6 +13,7 @@ pub mod decl;
 pub mod dissect;
 pub mod iter;
 pub mod json;
+pub mod kinds;
 pub mod layer;
 pub mod matching;
 pub mod show;
@@ -299,11 +300,7 @@ pub fn overload_in(layers: &[Layer], idx: usize, field: usize) -> Option<u64> {
     let lower = layers.get(idx)?;
     let upper = layers.get(idx + 1)?;
     let name = lower.def.fields.get(field)?.name;
-    upper
-        .def
-        .binds
-        .iter()
-        .find(|b| b.lower == lower.def.name)?
+    crate::layers::bind_between(lower.def, upper.def)?
         .fields
         .iter()
         .find(|(n, _)| *n == name)

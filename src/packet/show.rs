@@ -74,7 +74,11 @@ pub fn field_repr(p: &Packet, li: usize, fi: usize) -> String {
     let f = &l.def.fields[fi];
     match l.get(fi) {
         Some(v) => value_repr(l, f, v),
-        None => match p.overload(li, fi).or_else(|| l.auto_value(fi)) {
+        None => match p
+            .overload(li, fi)
+            .map(u128::from)
+            .or_else(|| l.auto_value(fi))
+        {
             Some(v) => int_repr(l, f, v),
             None => default_repr(l, f),
         },
@@ -109,10 +113,11 @@ pub fn value_repr(l: &Layer, f: &Field, v: &Value) -> String {
         }
         Value::Tlvs(t) => tlvs_repr(tlv_defs(l, f), t),
         Value::Addrs(a) => {
-            let parts: Vec<String> = a
-                .iter()
-                .map(|x| format!("'{}'", crate::wire::ipv4_to_string(*x)))
-                .collect();
+            let k = match f.kind_for(l) {
+                Kind::AddrList(k, _) => k,
+                _ => &super::kinds::IPV4,
+            };
+            let parts: Vec<String> = a.iter().map(|x| format!("'{}'", (k.format)(*x))).collect();
             format!("[{}]", parts.join(", "))
         }
         Value::Gen(g) => g.describe(&|x| value_repr(l, f, x)),
@@ -164,11 +169,9 @@ fn list_fmt(defs: &[TlvDef], kind: u8) -> bool {
 }
 
 /// An integer field as displayed: names for enums, letters for flags, hex for X fields.
-pub fn int_repr(l: &Layer, f: &Field, v: u64) -> String {
-    match f.kind_for(l) {
-        Kind::Ipv4 => return crate::wire::ipv4_to_string(v as u32),
-        Kind::Mac => return crate::wire::mac_to_string(v),
-        _ => {}
+pub fn int_repr(l: &Layer, f: &Field, v: u128) -> String {
+    if let Kind::Addr(a) = f.kind_for(l) {
+        return (a.format)(v);
     }
     match f.show {
         Show::Dec => v.to_string(),
@@ -181,7 +184,7 @@ pub fn int_repr(l: &Layer, f: &Field, v: u64) -> String {
             Some(n) => n.to_string(),
             None => format!("{v:#x}"),
         },
-        Show::Flags(names) => flags_repr(names, v),
+        Show::Flags(names) => flags_repr(names, v as u64),
         Show::TimeMs => {
             let (s, ms) = (v / 1000, v % 1000);
             format!("{}:{}:{}.{}", s / 3600, (s / 60) % 60, s % 60, ms)
@@ -356,8 +359,7 @@ fn command_layer(l: &Layer) -> String {
 fn value_command(l: &Layer, f: &Field, v: &Value) -> String {
     match v {
         Value::Int(n) => match f.kind_for(l) {
-            Kind::Ipv4 => format!("'{}'", crate::wire::ipv4_to_string(*n as u32)),
-            Kind::Mac => format!("'{}'", crate::wire::mac_to_string(*n)),
+            Kind::Addr(a) => format!("'{}'", (a.format)(*n)),
             _ => n.to_string(),
         },
         Value::Gen(g) => match &**g {
@@ -437,13 +439,12 @@ pub fn type_name(f: &Field) -> String {
                 (None, _) => format!("BitField ({n} bits)"),
             }
         }
-        Kind::Ipv4 => "IPField".into(),
-        Kind::Mac => "MACField".into(),
+        Kind::Addr(a) => a.class.into(),
         Kind::Bytes(super::decl::Len::Fixed(n)) => format!("StrFixedLenField ({n})"),
         Kind::Bytes(_) => "StrField".into(),
         Kind::Options(fam, _) => format!("PacketListField ({})", fam.name),
         Kind::Tlvs(..) => "TCPOptionsField".into(),
-        Kind::Ipv4List(_) => "FieldListField (IPField)".into(),
+        Kind::AddrList(a, _) => format!("FieldListField ({})", a.class),
         Kind::Depends(_) => "MultipleTypeField".into(),
     };
     if f.when.is_some() {

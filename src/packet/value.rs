@@ -2,19 +2,21 @@
 //! implicit packet sets (`Gen`), random values (`Rand`), and the neutral
 //! `Input`/`Output` types callers (the language) use to set and read fields.
 
+use super::kinds::AddrKind;
 use super::layer::Layer;
 
 /// A value stored in a layer's field.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Value {
-    Int(u64),
+    /// An integer or an address (128 bits hold every field kind).
+    Int(u128),
     Bytes(Vec<u8>),
     /// Option sub-layers (IP options).
     Options(Vec<Layer>),
     /// TCP-style options: `(kind, value)`.
     Tlvs(Vec<Tlv>),
-    /// A list of IPv4 addresses.
-    Addrs(Vec<u32>),
+    /// A list of addresses (of the field's address kind).
+    Addrs(Vec<u128>),
     /// An implicit set: the packet stands for one packet per element.
     Gen(Box<Gen>),
     /// A fresh random value at every build.
@@ -41,9 +43,13 @@ pub enum TlvValue {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Gen {
     /// `start, start+step, ...` up to and including `stop`.
-    Range { start: u64, stop: u64, step: u64 },
-    /// Every address of `base/prefix`.
-    Net { base: u32, prefix: u8 },
+    Range { start: u128, stop: u128, step: u128 },
+    /// Every address of `base/prefix`, in ascending order.
+    Net {
+        kind: &'static AddrKind,
+        base: u128,
+        prefix: u8,
+    },
     /// Each element in turn; elements may be sets themselves (flattened).
     List(Vec<Value>),
 }
@@ -56,10 +62,10 @@ impl Gen {
                 if stop < start || *step == 0 {
                     0
                 } else {
-                    (stop - start) / step + 1
+                    u64::try_from((stop - start) / step + 1).unwrap_or(u64::MAX)
                 }
             }
-            Gen::Net { prefix, .. } => 1u64 << (32 - u32::from((*prefix).min(32))),
+            Gen::Net { kind, prefix, .. } => kind.net_size(*prefix),
             Gen::List(items) => items
                 .iter()
                 .map(value_count)
@@ -71,9 +77,9 @@ impl Gen {
     pub fn nth(&self, mut i: u64) -> Option<Value> {
         match self {
             Gen::Range { start, step, .. } => {
-                (i < self.count()).then(|| Value::Int(start + i * step))
+                (i < self.count()).then(|| Value::Int(start + u128::from(i) * step))
             }
-            Gen::Net { base, .. } => (i < self.count()).then(|| Value::Int(u64::from(*base) + i)),
+            Gen::Net { base, .. } => (i < self.count()).then(|| Value::Int(base + u128::from(i))),
             Gen::List(items) => {
                 for item in items {
                     let n = value_count(item);
@@ -105,7 +111,7 @@ impl Gen {
                 item(&Value::Int(*start)),
                 item(&Value::Int(*stop))
             ),
-            Gen::Net { base, prefix } => format!("{}/{prefix}", std::net::Ipv4Addr::from(*base)),
+            Gen::Net { kind, base, prefix } => kind.format_net(*base, *prefix),
             Gen::List(items) => {
                 let parts: Vec<String> = items.iter().map(item).collect();
                 format!("[{}]", parts.join(", "))
@@ -127,8 +133,12 @@ pub fn value_count(v: &Value) -> u64 {
 pub enum Rand {
     /// Uniform in `min..=max`.
     Num { min: u64, max: u64 },
-    /// A random IPv4 address inside `base/prefix`.
-    Ip { base: u32, prefix: u8 },
+    /// A random address inside `base/prefix`.
+    Addr {
+        kind: &'static AddrKind,
+        base: u128,
+        prefix: u8,
+    },
     /// A random locally administered unicast MAC.
     Mac,
     /// Random bytes of this length.
@@ -148,9 +158,17 @@ impl Rand {
                 max: 0xffff_ffff,
             } => "RandInt()".into(),
             Rand::Num { min, max } => format!("RandNum({min}, {max})"),
-            Rand::Ip { base: 0, prefix: 0 } => "RandIP()".into(),
-            Rand::Ip { base, prefix } => {
-                format!("RandIP(\"{}/{prefix}\")", std::net::Ipv4Addr::from(base))
+            Rand::Addr { kind, base, prefix } => {
+                let ctor = if kind.bits == 128 {
+                    "RandIP6"
+                } else {
+                    "RandIP"
+                };
+                if prefix == 0 {
+                    format!("{ctor}()")
+                } else {
+                    format!("{ctor}(\"{}\")", kind.format_net(base, prefix))
+                }
             }
             Rand::Mac => "RandMAC()".into(),
             Rand::Bytes(n) => format!("RandBin({n})"),
@@ -163,19 +181,15 @@ impl Rand {
             Rand::Num { min, max } => {
                 let span = max.wrapping_sub(min).wrapping_add(1);
                 let r = rng.next_u64();
-                Value::Int(if span == 0 { r } else { min + r % span })
+                Value::Int(u128::from(if span == 0 { r } else { min + r % span }))
             }
-            Rand::Ip { base, prefix } => {
-                let host_bits = 32 - u32::from(prefix.min(32));
-                let mask = if host_bits == 32 {
-                    u32::MAX
-                } else {
-                    (1u32 << host_bits) - 1
-                };
-                Value::Int(u64::from((base & !mask) | (rng.next_u64() as u32 & mask)))
+            Rand::Addr { kind, base, prefix } => {
+                let host = super::kinds::mask(kind.bits.saturating_sub(u32::from(prefix)));
+                let r = (u128::from(rng.next_u64()) << 64) | u128::from(rng.next_u64());
+                Value::Int((base & !host) | (r & host))
             }
             Rand::Mac => {
-                let r = rng.next_u64() & 0xffff_ffff_ffff;
+                let r = u128::from(rng.next_u64() & 0xffff_ffff_ffff);
                 // locally administered, unicast
                 Value::Int((r & !0x0100_0000_0000) | 0x0200_0000_0000)
             }

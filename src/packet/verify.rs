@@ -3,7 +3,6 @@
 //! crafted packets are allowed to be wrong.
 
 use super::build::build_with_spans;
-use super::decl::Kind;
 use super::layer::Layer;
 use super::Packet;
 
@@ -34,12 +33,7 @@ pub fn field_offset(l: &Layer, fi: usize) -> Option<usize> {
         if !l.present(i) {
             continue;
         }
-        bits += match f.kind_for(l) {
-            Kind::Bits(n) => usize::from(n),
-            Kind::Ipv4 => 32,
-            Kind::Mac => 48,
-            _ => return None,
-        };
+        bits += f.kind_for(l).scalar_bits()? as usize;
     }
     (bits % 8 == 0).then_some(bits / 8)
 }

@@ -227,19 +227,19 @@ pub fn probe(o: &Options, id: u16, seq: u16) -> Packet {
     let mut ip = Layer::new(&IP);
     ip.set(
         crate::layers::ipv4::DST,
-        Value::Int(u64::from(u32::from(o.host))),
+        Value::Int(u128::from(u32::from(o.host))),
     );
     if let Some(s) = o.source {
         ip.set(
             crate::layers::ipv4::SRC,
-            Value::Int(u64::from(u32::from(s))),
+            Value::Int(u128::from(u32::from(s))),
         );
     }
     ip.set(
         crate::layers::ipv4::TTL,
-        Value::Int(u64::from(o.ttl.unwrap_or(64))),
+        Value::Int(u128::from(o.ttl.unwrap_or(64))),
     );
-    ip.set(crate::layers::ipv4::ID, Value::Int(u64::from(seq)));
+    ip.set(crate::layers::ipv4::ID, Value::Int(u128::from(seq)));
     if o.df {
         ip.set(crate::layers::ipv4::FLAGS, Value::Int(2));
     }
@@ -250,8 +250,8 @@ pub fn probe(o: &Options, id: u16, seq: u16) -> Packet {
         Kind::Mask => 17,
     };
     icmp.set(crate::layers::icmp::TYPE, Value::Int(ty));
-    icmp.set(crate::layers::icmp::ID, Value::Int(u64::from(id)));
-    icmp.set(crate::layers::icmp::SEQ, Value::Int(u64::from(seq)));
+    icmp.set(crate::layers::icmp::ID, Value::Int(u128::from(id)));
+    icmp.set(crate::layers::icmp::SEQ, Value::Int(u128::from(seq)));
     let mut layers = vec![ip, icmp];
     match o.kind {
         Kind::Echo => {
@@ -270,7 +270,7 @@ pub fn probe(o: &Options, id: u16, seq: u16) -> Packet {
         }
         Kind::Timestamp => {
             let ms = ms_since_midnight(&now) as u64;
-            layers[1].set(crate::layers::icmp::TS_ORI, Value::Int(ms));
+            layers[1].set(crate::layers::icmp::TS_ORI, Value::Int(u128::from(ms)));
             layers[1].set(crate::layers::icmp::TS_RX, Value::Int(0));
             layers[1].set(crate::layers::icmp::TS_TX, Value::Int(0));
         }

@@ -72,7 +72,7 @@ pub fn unreach_text(code: u64) -> String {
 
 fn probe(o: &Options, dst: u32, id: u16) -> Packet {
     let mut ip = Layer::new(&IP);
-    ip.set(crate::layers::ipv4::DST, Value::Int(u64::from(dst)));
+    ip.set(crate::layers::ipv4::DST, Value::Int(u128::from(dst)));
     let l4 = match o.probe {
         Probe::Echo | Probe::Timestamp => {
             let mut icmp = Layer::new(&ICMP);
@@ -80,10 +80,10 @@ fn probe(o: &Options, dst: u32, id: u16) -> Packet {
                 crate::layers::icmp::TYPE,
                 Value::Int(if o.probe == Probe::Echo { 8 } else { 13 }),
             );
-            icmp.set(crate::layers::icmp::ID, Value::Int(u64::from(id)));
+            icmp.set(crate::layers::icmp::ID, Value::Int(u128::from(id)));
             icmp.set(
                 crate::layers::icmp::SEQ,
-                Value::Int(u64::from(dst & 0xffff)),
+                Value::Int(u128::from(dst & 0xffff)),
             );
             if o.probe == Probe::Timestamp {
                 for f in [
@@ -100,10 +100,10 @@ fn probe(o: &Options, dst: u32, id: u16) -> Packet {
             let mut tcp = Layer::new(&TCP);
             tcp.set(
                 crate::layers::tcp::SPORT,
-                Value::Int(u64::from(id | 0x8000)),
+                Value::Int(u128::from(id | 0x8000)),
             );
-            tcp.set(crate::layers::tcp::DPORT, Value::Int(u64::from(o.port)));
-            tcp.set(crate::layers::tcp::SEQ, Value::Int(u64::from(dst)));
+            tcp.set(crate::layers::tcp::DPORT, Value::Int(u128::from(o.port)));
+            tcp.set(crate::layers::tcp::SEQ, Value::Int(u128::from(dst)));
             tcp
         }
     };

@@ -91,10 +91,10 @@ fn probe(o: &Options, ttl: u8, n: u16, id: u16) -> Packet {
     let mut ip = Layer::new(&IP);
     ip.set(
         crate::layers::ipv4::DST,
-        Value::Int(u64::from(u32::from(o.host))),
+        Value::Int(u128::from(u32::from(o.host))),
     );
-    ip.set(crate::layers::ipv4::TTL, Value::Int(u64::from(ttl)));
-    ip.set(crate::layers::ipv4::ID, Value::Int(u64::from(n)));
+    ip.set(crate::layers::ipv4::TTL, Value::Int(u128::from(ttl)));
+    ip.set(crate::layers::ipv4::ID, Value::Int(u128::from(n)));
     if o.df {
         ip.set(crate::layers::ipv4::FLAGS, Value::Int(2));
     }
@@ -108,19 +108,19 @@ fn probe(o: &Options, ttl: u8, n: u16, id: u16) -> Packet {
     let layers = match o.mode {
         Mode::Icmp => {
             let mut icmp = Layer::new(&ICMP);
-            icmp.set(crate::layers::icmp::ID, Value::Int(u64::from(id)));
-            icmp.set(crate::layers::icmp::SEQ, Value::Int(u64::from(n)));
+            icmp.set(crate::layers::icmp::ID, Value::Int(u128::from(id)));
+            icmp.set(crate::layers::icmp::SEQ, Value::Int(u128::from(n)));
             vec![ip, icmp, payload(data)]
         }
         Mode::Udp => {
             let mut udp = Layer::new(&UDP);
             udp.set(
                 crate::layers::udp::SPORT,
-                Value::Int(u64::from(id | 0x8000)),
+                Value::Int(u128::from(id | 0x8000)),
             );
             udp.set(
                 crate::layers::udp::DPORT,
-                Value::Int(u64::from(o.port.wrapping_add(n))),
+                Value::Int(u128::from(o.port.wrapping_add(n))),
             );
             vec![ip, udp, payload(data)]
         }
@@ -128,12 +128,12 @@ fn probe(o: &Options, ttl: u8, n: u16, id: u16) -> Packet {
             let mut tcp = Layer::new(&TCP);
             tcp.set(
                 crate::layers::tcp::SPORT,
-                Value::Int(u64::from((id | 0x8000).wrapping_add(n))),
+                Value::Int(u128::from((id | 0x8000).wrapping_add(n))),
             );
-            tcp.set(crate::layers::tcp::DPORT, Value::Int(u64::from(o.port)));
+            tcp.set(crate::layers::tcp::DPORT, Value::Int(u128::from(o.port)));
             tcp.set(
                 crate::layers::tcp::SEQ,
-                Value::Int(u64::from(id) << 16 | u64::from(n)),
+                Value::Int(u128::from(id) << 16 | u128::from(u64::from(n))),
             );
             let mut layers = vec![ip, tcp];
             if o.packet_len > 40 {
