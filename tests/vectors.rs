@@ -35,9 +35,17 @@ fn unhex(s: &str) -> Vec<u8> {
         .collect()
 }
 
+/// The second-wave vectors of layers that belong to the next issue (802.1Q,
+/// DNS, ICMP extensions): not built yet, and counted so none slips by.
+fn later_layer(expr: &str) -> bool {
+    ["Dot1Q(", "DNS(", "ICMPExtension_"]
+        .iter()
+        .any(|m| expr.contains(m))
+}
+
 fn check_build(file: &str) -> usize {
     let mut n = 0;
-    for v in vectors(file) {
+    for v in vectors(file).into_iter().filter(|v| !later_layer(&v[0])) {
         let (expr, want) = (&v[0], &v[1]);
         match &eval(&format!("r = bytes({expr}).hex()")) {
             Value::Str(got) => assert_eq!(&**got, want, "\n  expr: {expr}"),
@@ -50,7 +58,7 @@ fn check_build(file: &str) -> usize {
 
 fn check_sets(file: &str) -> usize {
     let mut n = 0;
-    for v in vectors(file) {
+    for v in vectors(file).into_iter().filter(|v| !later_layer(&v[0])) {
         let (expr, count, hexes) = (&v[0], &v[1], &v[2]);
         let got = eval(&format!("r = ','.join(bytes(p).hex() for p in {expr})"));
         assert_eq!(
@@ -73,6 +81,18 @@ fn shared_build_vectors() {
 #[test]
 fn shared_set_vectors() {
     assert_eq!(check_sets("sets.tsv"), 11);
+}
+
+#[test]
+fn shared_ipv6_build_vectors() {
+    // 35 lines, of which 7 are Dot1Q, DNS and ICMP extension ones
+    assert_eq!(check_build("build2.tsv"), 28);
+}
+
+#[test]
+fn shared_ipv6_set_vectors() {
+    // 6 lines, of which 2 are Dot1Q and DNS ones
+    assert_eq!(check_sets("sets2.tsv"), 4);
 }
 
 #[test]
@@ -100,8 +120,8 @@ fn summary_differs_on_purpose(expr: &str, scapy: &str) -> bool {
 #[test]
 fn dissection_matches_scapy_and_rebuilds_exactly() {
     colored::control::set_override(false);
-    for file in ["build.tsv", "extra_build.tsv"] {
-        for v in vectors(file) {
+    for file in ["build.tsv", "extra_build.tsv", "build2.tsv"] {
+        for v in vectors(file).into_iter().filter(|v| !later_layer(&v[0])) {
             let (expr, bytes, want) = (&v[0], unhex(&v[1]), &v[2]);
             let first = match eval(&format!("r = type({expr})")) {
                 Value::Layer(d, _) => d,
@@ -124,7 +144,13 @@ fn vector_copies_match_the_shared_originals() {
         eprintln!("skipped: {shared} is not beside this checkout");
         return;
     }
-    for f in ["build.tsv", "sets.tsv", "scapy_display.txt"] {
+    for f in [
+        "build.tsv",
+        "sets.tsv",
+        "build2.tsv",
+        "sets2.tsv",
+        "scapy_display.txt",
+    ] {
         let a = std::fs::read(format!("{shared}/{f}")).expect("shared vector");
         let b = std::fs::read(format!("{}/tests/vectors/{f}", env!("CARGO_MANIFEST_DIR")))
             .expect("copy");

@@ -125,11 +125,7 @@ pub fn linktype_name(linktype: u32) -> String {
 
 /// The layer a record of `linktype` starts with; `Raw` when no layer
 /// declares it (the bytes are kept and written back unchanged).
-pub fn first_layer(linktype: u32, data: &[u8]) -> &'static LayerDef {
-    // LINKTYPE_RAW carries IPv4 or IPv6; only IPv4 is dissected
-    if linktype == 101 && data.first().is_some_and(|b| b >> 4 != 4) {
-        return crate::layers::raw();
-    }
+pub fn first_layer(linktype: u32) -> &'static LayerDef {
     crate::layers::for_linktype(linktype).unwrap_or_else(crate::layers::raw)
 }
 

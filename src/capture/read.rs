@@ -35,7 +35,7 @@ pub struct Record<'a> {
 impl Record<'_> {
     /// The packet, kept as bytes and dissected on demand.
     pub fn to_wire(&self) -> WirePacket {
-        let mut w = WirePacket::new(first_layer(self.linktype, self.data), self.data, self.time);
+        let mut w = WirePacket::new(first_layer(self.linktype), self.data, self.time);
         w.comment = self.comment.as_deref().map(Box::from);
         w.wirelen = Some(self.orig_len);
         w

@@ -165,8 +165,4 @@ pub static ARP: LayerDef = LayerDef {
 
 pub static DEFS: &[&LayerDef] = &[&ARP];
 
-pub static BINDS: &[Bind] = &[Bind {
-    lower: &super::ether::ETHER,
-    upper: &ARP,
-    fields: &[("type", 0x0806)],
-}];
+pub static BINDS: &[Bind] = &[Bind::new(&super::ether::ETHER, &ARP, &[("type", 0x0806)])];

@@ -303,8 +303,8 @@ pub fn code_name(t: u64, c: u64) -> Option<&'static str> {
     crate::packet::decl::name_of(codes_of(t), c)
 }
 
-pub static BINDS: &[Bind] = &[Bind {
-    lower: &super::ipv4::IP,
-    upper: &ICMP,
-    fields: &[("frag", 0), ("proto", 1)],
-}];
+pub static BINDS: &[Bind] = &[Bind::new(
+    &super::ipv4::IP,
+    &ICMP,
+    &[("frag", 0), ("proto", 1)],
+)];

@@ -83,15 +83,11 @@ fn fixup(fx: &mut Fixup) {
     }
 }
 
-/// The pseudo-header sum TCP and UDP checksums start from, when the layer
-/// below the current one is IPv4: addresses as built (the last source-route
-/// hop as destination), the protocol, and the IP-stated or actual length.
-pub fn pseudo_sum(fx: &Fixup, proto: u8, upper_len: usize) -> Option<u32> {
-    let ui = fx.idx.checked_sub(1)?;
+/// The pseudo-header sum TCP and UDP checksums start from over IPv4:
+/// addresses as built (the last source-route hop as destination), the
+/// protocol, and the IP-stated or actual length.
+fn pseudo_sum(fx: &Fixup, ui: usize, proto: u8, upper_len: usize) -> Option<u32> {
     let ip = &fx.layers[ui];
-    if !std::ptr::eq(ip.def, &IP) {
-        return None;
-    }
     let (s, e) = fx.spans[ui];
     let hdr = fx.buf.get(s..e)?;
     let src = crate::wire::be32(hdr, 12)?;
@@ -199,9 +195,10 @@ pub static IP: LayerDef = LayerDef {
     quoted_names: Some(("IPerror", "IP in ICMP")),
     doc: "Internet Protocol version 4 (RFC 791). Lengths, IHL, checksum and proto are \
           computed when unset; explicit values are always honoured.",
-    // raw IPv4 captures: LINKTYPE_IPV4, and LINKTYPE_RAW as older tools write
-    linktypes: &[228, 101],
+    // raw IPv4 captures (LINKTYPE_RAW, 101, is IPv46: either version)
+    linktypes: &[228],
     fixup: Some(fixup),
+    pseudo: Some(pseudo_sum),
     payload_len: Some(payload_len),
     summary: Some(summary),
     hashret: Some(hashret),
@@ -461,6 +458,7 @@ pub static IP_OPTIONS: OptionFamily = OptionFamily {
     ],
     dispatch,
     option_len,
+    layout: None,
 };
 
 pub static DEFS: &[&LayerDef] = &[
@@ -480,14 +478,6 @@ pub static DEFS: &[&LayerDef] = &[
 ];
 
 pub static BINDS: &[Bind] = &[
-    Bind {
-        lower: &super::ether::ETHER,
-        upper: &IP,
-        fields: &[("type", 0x0800)],
-    },
-    Bind {
-        lower: &IP,
-        upper: &IP,
-        fields: &[("frag", 0), ("proto", 4)],
-    },
+    Bind::new(&super::ether::ETHER, &IP, &[("type", 0x0800)]),
+    Bind::new(&IP, &IP, &[("frag", 0), ("proto", 4)]),
 ];

@@ -1,7 +1,7 @@
 //! BSD loopback encapsulation (LINKTYPE_NULL, 0): a 4-byte address family in
 //! the writer's byte order (little-endian here, as Scapy and Linux tools write).
 
-use crate::packet::decl::{Default, Field, Kind, LayerDef, LayerKind, Names, Next, Show};
+use crate::packet::decl::{Bind, Default, Field, Kind, LayerDef, LayerKind, Names, Next, Show};
 use crate::packet::Layer;
 
 static FAMILIES: Names = &[
@@ -28,10 +28,10 @@ fn guess_next(l: &Layer) -> Option<Next> {
     } else {
         ty
     };
-    match family {
-        2 => crate::layers::by_name("IP").map(|(d, _)| Next::Layer(d)),
-        _ => Some(Next::Raw),
-    }
+    let next = crate::layers::binds_above(&LOOPBACK)
+        .iter()
+        .find(|b| b.fields == [("type", family)]);
+    Some(next.map_or(Next::Raw, |b| Next::Layer(b.upper)))
 }
 
 pub static LOOPBACK: LayerDef = LayerDef {
@@ -42,3 +42,5 @@ pub static LOOPBACK: LayerDef = LayerDef {
 };
 
 pub static DEFS: &[&LayerDef] = &[&LOOPBACK];
+
+pub static BINDS: &[Bind] = &[Bind::new(&LOOPBACK, &super::ipv4::IP, &[("type", 2)])];

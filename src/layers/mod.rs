@@ -6,7 +6,9 @@
 pub mod arp;
 pub mod ether;
 pub mod icmp;
+pub mod icmpv6;
 pub mod ipv4;
+pub mod ipv6;
 pub mod loopback;
 pub mod names;
 pub mod raw;
@@ -21,7 +23,7 @@ use std::sync::OnceLock;
 type File = (&'static [&'static LayerDef], &'static [Bind]);
 
 /// Every declaration file, in dissection-preference order.
-fn files() -> [File; 9] {
+fn files() -> [File; 11] {
     [
         (ether::DEFS, &[]),
         (arp::DEFS, arp::BINDS),
@@ -29,8 +31,10 @@ fn files() -> [File; 9] {
         (icmp::DEFS, icmp::BINDS),
         (udp::DEFS, udp::BINDS),
         (tcp::DEFS, tcp::BINDS),
+        (ipv6::DEFS, ipv6::BINDS),
+        (icmpv6::DEFS, icmpv6::BINDS),
         (sll::DEFS, &[]),
-        (loopback::DEFS, &[]),
+        (loopback::DEFS, loopback::BINDS),
         (raw::DEFS, &[]),
     ]
 }
@@ -67,9 +71,14 @@ fn binds() -> &'static Binds {
     })
 }
 
-/// The binds of layers on top of `lower`, in preference order.
+/// The binds of layers on top of `lower`, in preference order (those of
+/// the layer it aliases when it has none of its own).
 pub fn binds_above(lower: &LayerDef) -> &'static [&'static Bind] {
-    binds().above.get(&key(lower)).map_or(&[], Vec::as_slice)
+    match (binds().above.get(&key(lower)), lower.alias) {
+        (Some(b), _) => b,
+        (None, Some(a)) => binds_above(a),
+        (None, None) => &[],
+    }
 }
 
 /// The binds that put `upper` on top of some layer.
@@ -79,10 +88,13 @@ pub fn binds_below(upper: &LayerDef) -> &'static [&'static Bind] {
 
 /// The bind that announces `upper` on top of `lower`, if any.
 pub fn bind_between(lower: &LayerDef, upper: &LayerDef) -> Option<&'static Bind> {
-    binds_below(upper)
-        .iter()
-        .find(|b| std::ptr::eq(b.lower, lower))
-        .copied()
+    let lowers = || std::iter::once(lower).chain(lower.alias);
+    lowers().find_map(|l| {
+        binds_below(upper)
+            .iter()
+            .find(|b| std::ptr::eq(b.lower, l))
+            .copied()
+    })
 }
 
 /// A layer by constructor name; `quoted` is true for the `IPerror` family.

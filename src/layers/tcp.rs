@@ -1,7 +1,6 @@
 //! TCP (RFC 9293) header and options: EOL, NOP, MSS, WScale, SAckOK, SAck,
 //! Timestamp and the rest of Scapy's table; unknown options are kept raw.
 
-use super::ipv4::pseudo_sum;
 use super::names::TCP_SERVICES;
 use crate::packet::decl::{
     auto, bits, int, short, Bind, Default, Field, Fixup, Kind, LayerDef, LayerKind, Len, Show,
@@ -139,10 +138,8 @@ fn fixup(fx: &mut Fixup) {
     }
     if fx.is_auto(CHKSUM) {
         let total = fx.end - fx.start();
-        if let Some(sum) = pseudo_sum(fx, 6, total) {
-            fx.put16(16, 0);
-            let c = crate::wire::finish(crate::wire::ones_sum(fx.whole(), sum));
-            fx.put16(16, c);
+        if let Some(sum) = fx.pseudo_sum(6, total) {
+            fx.put_checksum(16, sum, false);
         }
     }
 }
@@ -153,16 +150,9 @@ fn summary(c: &SummaryCtx) -> String {
     let sport = int_repr(l, &f[SPORT], l.wide(SPORT));
     let dport = int_repr(l, &f[DPORT], l.wide(DPORT));
     let flags = int_repr(l, &f[FLAGS], l.wide(FLAGS));
-    match c.under() {
-        Some(u) if std::ptr::eq(u.def, &super::ipv4::IP) => {
-            let uf = &u.def.fields;
-            format!(
-                "TCP {}:{sport} > {}:{dport} {flags}",
-                int_repr(u, &uf[super::ipv4::SRC], u.int_shown(super::ipv4::SRC)),
-                int_repr(u, &uf[super::ipv4::DST], u.wide(super::ipv4::DST)),
-            )
-        }
-        _ => format!("TCP {sport} > {dport} {flags}"),
+    match c.under_addresses() {
+        Some((src, dst)) => format!("TCP {src}:{sport} > {dst}:{dport} {flags}"),
+        None => format!("TCP {sport} > {dport} {flags}"),
     }
 }
 
@@ -236,8 +226,8 @@ pub static TCP: LayerDef = LayerDef {
 
 pub static DEFS: &[&LayerDef] = &[&TCP];
 
-pub static BINDS: &[Bind] = &[Bind {
-    lower: &super::ipv4::IP,
-    upper: &TCP,
-    fields: &[("frag", 0), ("proto", 6)],
-}];
+pub static BINDS: &[Bind] = &[Bind::new(
+    &super::ipv4::IP,
+    &TCP,
+    &[("frag", 0), ("proto", 6)],
+)];

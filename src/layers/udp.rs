@@ -1,6 +1,5 @@
 //! UDP (RFC 768).
 
-use super::ipv4::pseudo_sum;
 use super::names::UDP_SERVICES;
 use crate::packet::decl::{auto, short, Bind, Fixup, LayerDef, LayerKind, Show, SummaryCtx};
 use crate::packet::matching::{answers_at, hashret_at, MatchOpts};
@@ -27,10 +26,8 @@ fn fixup(fx: &mut Fixup) {
         fx.put_len16(4, "len", total);
     }
     if fx.is_auto(CHKSUM) {
-        if let Some(sum) = pseudo_sum(fx, 17, total) {
-            fx.put16(6, 0);
-            let c = crate::wire::finish(crate::wire::ones_sum(fx.whole(), sum));
-            fx.put16(6, if c == 0 { 0xffff } else { c });
+        if let Some(sum) = fx.pseudo_sum(17, total) {
+            fx.put_checksum(6, sum, true);
         }
     }
 }
@@ -44,16 +41,9 @@ fn summary(c: &SummaryCtx) -> String {
     let f = &l.def.fields;
     let sport = int_repr(l, &f[SPORT], l.wide(SPORT));
     let dport = int_repr(l, &f[DPORT], l.wide(DPORT));
-    match c.under() {
-        Some(u) if std::ptr::eq(u.def, &super::ipv4::IP) => {
-            let uf = &u.def.fields;
-            format!(
-                "UDP {}:{sport} > {}:{dport}",
-                int_repr(u, &uf[super::ipv4::SRC], u.int_shown(super::ipv4::SRC)),
-                int_repr(u, &uf[super::ipv4::DST], u.wide(super::ipv4::DST)),
-            )
-        }
-        _ => format!("UDP {sport} > {dport}"),
+    match c.under_addresses() {
+        Some((src, dst)) => format!("UDP {src}:{sport} > {dst}:{dport}"),
+        None => format!("UDP {sport} > {dport}"),
     }
 }
 
@@ -91,8 +81,8 @@ pub static UDP: LayerDef = LayerDef {
 
 pub static DEFS: &[&LayerDef] = &[&UDP];
 
-pub static BINDS: &[Bind] = &[Bind {
-    lower: &super::ipv4::IP,
-    upper: &UDP,
-    fields: &[("frag", 0), ("proto", 17)],
-}];
+pub static BINDS: &[Bind] = &[Bind::new(
+    &super::ipv4::IP,
+    &UDP,
+    &[("frag", 0), ("proto", 17)],
+)];

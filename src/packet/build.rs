@@ -183,8 +183,8 @@ fn write_fields(layers: &[Layer], i: usize, out: &mut Vec<u8>, rng: &mut Option<
                 let width = kind.scalar_bits().unwrap_or(0);
                 let v = match val {
                     Some(v) => super::layer::value_int(v),
-                    None => match bind.and_then(|b| b.fields.iter().find(|(n, _)| *n == f.name)) {
-                        Some((_, v)) => u128::from(*v),
+                    None => match bind.and_then(|b| b.overload(f.name)) {
+                        Some(v) => v,
                         None => unset_int(layers, i, fi),
                     },
                 };
@@ -211,11 +211,19 @@ fn write_fields(layers: &[Layer], i: usize, out: &mut Vec<u8>, rng: &mut Option<
                     _ => out.extend_from_slice(b),
                 }
             }
-            Kind::Options(..) => {
+            Kind::Options(fam, _) => {
                 bits.flush(out);
-                if let Some(Value::Options(opts)) = val {
-                    for o in opts {
-                        let _ = build_layers(std::slice::from_ref(o), out);
+                let opts = match val {
+                    Some(Value::Options(opts)) => &opts[..],
+                    _ => &[],
+                };
+                match fam.layout {
+                    // a dissected layer is rebuilt as it came
+                    Some(lay) if layer.present.is_none() => lay(opts, out),
+                    _ => {
+                        for o in opts {
+                            let _ = build_layers(std::slice::from_ref(o), out);
+                        }
                     }
                 }
             }
@@ -227,11 +235,14 @@ fn write_fields(layers: &[Layer], i: usize, out: &mut Vec<u8>, rng: &mut Option<
             }
             Kind::AddrList(k, _) => {
                 bits.flush(out);
-                if let Some(Value::Addrs(a)) = val {
-                    let n = (k.bits / 8) as usize;
-                    for x in a {
-                        out.extend_from_slice(&x.to_be_bytes()[16 - n..]);
-                    }
+                let addrs = match (val, f.default) {
+                    (Some(Value::Addrs(a)), _) => &a[..],
+                    (None, Default::Addrs(a)) => a,
+                    _ => &[],
+                };
+                let n = (k.bits / 8) as usize;
+                for x in addrs {
+                    out.extend_from_slice(&x.to_be_bytes()[16 - n..]);
                 }
             }
             Kind::Depends(_) => {}

@@ -77,6 +77,8 @@ pub enum Default {
     NowMs,
     /// An empty list (options).
     Empty,
+    /// A list of addresses (Segment Routing's `["::1"]`).
+    Addrs(&'static [u128]),
 }
 
 /// How a field's value is displayed.
@@ -209,6 +211,41 @@ pub struct Bind {
     pub lower: &'static LayerDef,
     pub upper: &'static LayerDef,
     pub fields: &'static [(&'static str, u64)],
+    /// Values the upper layer only imposes when building (Scapy's
+    /// `overload_fields` beyond the bind: `dst="ff02::1"` under an NS).
+    pub build_only: &'static [(&'static str, u128)],
+}
+
+impl Bind {
+    pub const fn new(
+        lower: &'static LayerDef,
+        upper: &'static LayerDef,
+        fields: &'static [(&'static str, u64)],
+    ) -> Bind {
+        Bind {
+            lower,
+            upper,
+            fields,
+            build_only: &[],
+        }
+    }
+    pub const fn overloads(mut self, build_only: &'static [(&'static str, u128)]) -> Bind {
+        self.build_only = build_only;
+        self
+    }
+    /// The value this bind imposes on the lower layer's field `name`.
+    pub fn overload(&self, name: &str) -> Option<u128> {
+        self.fields
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| u128::from(*v))
+            .or_else(|| {
+                self.build_only
+                    .iter()
+                    .find(|(n, _)| *n == name)
+                    .map(|(_, v)| *v)
+            })
+    }
 }
 
 /// What follows a layer when dissecting.
@@ -227,6 +264,9 @@ pub struct OptionFamily {
     pub dispatch: fn(u8) -> &'static LayerDef,
     /// Total bytes of the option starting at `data` (`None`: malformed).
     pub option_len: fn(&[u8]) -> Option<usize>,
+    /// Writes the options when they need more than one after the other
+    /// (IPv6 options are aligned and padded with Pad1/PadN).
+    pub layout: Option<fn(&[Layer], &mut Vec<u8>)>,
 }
 
 /// What kind of thing a declaration describes.
@@ -331,9 +371,20 @@ impl SummaryCtx<'_> {
     pub fn next(&self) -> Option<&Layer> {
         self.layers.get(self.idx + 1)
     }
+    /// The source and destination of the network layer just below (IPv4,
+    /// IPv6), as transport summaries show them.
+    pub fn under_addresses(&self) -> Option<(String, String)> {
+        let u = self.under()?;
+        u.def.pseudo?;
+        let text = |name: &str| {
+            let i = u.def.field_index(name)?;
+            Some(super::show::int_repr(u, &u.def.fields[i], u.int_shown(i)))
+        };
+        Some((text("src")?, text("dst")?))
+    }
     /// A field of this layer as built (payload overloads included).
     pub fn field_int(&self, field: usize) -> u64 {
-        super::field_int_in(self.layers, self.idx, field)
+        super::field_int_in(self.layers, self.idx, field) as u64
     }
 }
 
@@ -364,6 +415,9 @@ pub struct LayerDef {
     /// The pseudo-header sum an upper layer's checksum starts from, for a
     /// network layer (`at` is this layer's index in the fix-up).
     pub pseudo: Option<PseudoFn>,
+    /// Binds of this layer are looked up as this other layer's too (Scapy's
+    /// `aliastypes`: IPv6 extension headers take what IPv6 is given).
+    pub alias: Option<&'static LayerDef>,
     /// Fills computed fields once the packet is laid out (innermost layer first).
     pub fixup: Option<fn(&mut Fixup)>,
     /// Chooses the next layer before the bind table is consulted.
@@ -428,6 +482,7 @@ impl LayerDef {
             fields,
             dispatch: None,
             pseudo: None,
+            alias: None,
             fixup: None,
             guess_next: None,
             payload_len: None,

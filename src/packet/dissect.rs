@@ -31,6 +31,9 @@ pub fn dissect_as(first: &'static LayerDef, data: &[u8], quoted: bool) -> Packet
         layers.push(l);
     }
     while pos < end {
+        if let Some(pick) = def.dispatch {
+            def = pick(&data[pos..end]);
+        }
         if def.kind == super::decl::LayerKind::Raw {
             layers.push(bytes_layer(def, &data[pos..end]));
             break;

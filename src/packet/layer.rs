@@ -358,18 +358,19 @@ impl Layer {
 
     /// Reads field `i` for a caller; `overload` is the value a payload layer
     /// imposes on an unset field (IP `proto` under ICMP).
-    pub fn output(&self, i: usize, overload: Option<u64>) -> Output {
+    pub fn output(&self, i: usize, overload: Option<u128>) -> Output {
         let field = &self.def.fields[i];
         let kind = field.kind_for(self);
         match self.get(i) {
             None => match (overload, field.default) {
-                (Some(v), _) => int_output(field, kind, u128::from(v)),
+                (Some(v), _) => int_output(field, kind, v),
                 (None, Default::Auto) => match self.auto_value(i) {
                     Some(v) => int_output(field, kind, v),
                     None => Output::None,
                 },
                 (None, Default::Bytes(b)) => Output::Bytes(b.to_vec()),
                 (None, Default::Empty) => Output::List(vec![]),
+                (None, Default::Addrs(a)) => value_output(field, kind, &Value::Addrs(a.to_vec())),
                 (None, _) => int_output(field, kind, default_int(field)),
             },
             Some(v) => value_output(field, kind, v),

@@ -210,13 +210,18 @@ impl Packet {
 
     /// The value a payload layer imposes on an unset field of layer `idx`
     /// (IP `proto` under ICMP, Ether `type` under IP).
-    pub fn overload(&self, idx: usize, field: usize) -> Option<u64> {
+    pub fn overload(&self, idx: usize, field: usize) -> Option<u128> {
         overload_in(&self.layers, idx, field)
     }
 
     /// The integer value of a field as it would be built: set value, else the
     /// payload's overload, else the default.
     pub fn field_int(&self, idx: usize, field: usize) -> u64 {
+        field_int_in(&self.layers, idx, field) as u64
+    }
+
+    /// `field_int` at full width (IPv6 addresses).
+    pub fn field_wide(&self, idx: usize, field: usize) -> u128 {
         field_int_in(&self.layers, idx, field)
     }
 
@@ -296,24 +301,20 @@ impl Packet {
 }
 
 /// The value the layer above `idx` imposes on an unset field of it.
-pub fn overload_in(layers: &[Layer], idx: usize, field: usize) -> Option<u64> {
+pub fn overload_in(layers: &[Layer], idx: usize, field: usize) -> Option<u128> {
     let lower = layers.get(idx)?;
     let upper = layers.get(idx + 1)?;
     let name = lower.def.fields.get(field)?.name;
-    crate::layers::bind_between(lower.def, upper.def)?
-        .fields
-        .iter()
-        .find(|(n, _)| *n == name)
-        .map(|(_, v)| *v)
+    crate::layers::bind_between(lower.def, upper.def)?.overload(name)
 }
 
 /// A field's integer value as built: set value, else overload, else default.
-pub fn field_int_in(layers: &[Layer], idx: usize, field: usize) -> u64 {
+pub fn field_int_in(layers: &[Layer], idx: usize, field: usize) -> u128 {
     let l = &layers[idx];
     if l.is_set(field) {
-        return l.int(field);
+        return l.wide(field);
     }
-    overload_in(layers, idx, field).unwrap_or_else(|| l.int(field))
+    overload_in(layers, idx, field).unwrap_or_else(|| l.wide(field))
 }
 
 /// True when `l` answers to the layer name `name` (`IP`, `IPerror`, `Raw`...).

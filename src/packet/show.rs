@@ -17,7 +17,9 @@ pub fn summary(p: &Packet) -> String {
     for i in (0..p.layers.len()).rev() {
         let l = &p.layers[i];
         let mut text = String::new();
-        if !found && !l.quoted {
+        // layers quoted under an error name (IPerror, UDPerror) have no summary;
+        // quoted layers that keep their class (an ICMPv6 echo) do
+        if !found && !(l.quoted && l.def.quoted_names.is_some()) {
             if let Some(f) = l.def.summary {
                 text = f(&SummaryCtx {
                     layers: &p.layers,
@@ -93,6 +95,7 @@ fn default_repr(l: &Layer, f: &Field) -> String {
         Default::Auto => "None".into(),
         Default::Bytes(b) => bytes_repr(b),
         Default::Empty => "[]".into(),
+        Default::Addrs(a) => value_repr(l, f, &Value::Addrs(a.to_vec())),
         Default::Int(_) | Default::NowMs => int_repr(l, f, default_int(f)),
     }
 }
