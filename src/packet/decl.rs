@@ -256,6 +256,9 @@ pub enum Next {
     Raw,
 }
 
+/// Writes a list of options into a header.
+pub type LayoutFn = fn(&[Layer], &mut Vec<u8>);
+
 /// A family of option sub-layers (IP options), dispatched on the first byte.
 pub struct OptionFamily {
     pub name: &'static str,
@@ -266,7 +269,7 @@ pub struct OptionFamily {
     pub option_len: fn(&[u8]) -> Option<usize>,
     /// Writes the options when they need more than one after the other
     /// (IPv6 options are aligned and padded with Pad1/PadN).
-    pub layout: Option<fn(&[Layer], &mut Vec<u8>)>,
+    pub layout: Option<LayoutFn>,
 }
 
 /// What kind of thing a declaration describes.

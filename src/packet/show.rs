@@ -19,7 +19,7 @@ pub fn summary(p: &Packet) -> String {
         let mut text = String::new();
         // layers quoted under an error name (IPerror, UDPerror) have no summary;
         // quoted layers that keep their class (an ICMPv6 echo) do
-        if !found && !(l.quoted && l.def.quoted_names.is_some()) {
+        if !(found || l.quoted && l.def.quoted_names.is_some()) {
             if let Some(f) = l.def.summary {
                 text = f(&SummaryCtx {
                     layers: &p.layers,
@@ -76,11 +76,7 @@ pub fn field_repr(p: &Packet, li: usize, fi: usize) -> String {
     let f = &l.def.fields[fi];
     match l.get(fi) {
         Some(v) => value_repr(l, f, v),
-        None => match p
-            .overload(li, fi)
-            .map(u128::from)
-            .or_else(|| l.auto_value(fi))
-        {
+        None => match p.overload(li, fi).or_else(|| l.auto_value(fi)) {
             Some(v) => int_repr(l, f, v),
             None => default_repr(l, f),
         },
