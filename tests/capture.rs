@@ -972,3 +972,98 @@ fn nanosecond_times_survive_read_and_write_by_default() {
         assert_eq!(ns(t) - ns(&want[0].0), i128::from(*r));
     }
 }
+
+/// The IPv6 packets of the public captures decode field for field as tshark
+/// decodes them: addresses, next header, hop limit and payload length of
+/// the outer IPv6 header, and type, code and checksum of the ICMPv6 message
+/// after any extension headers.
+#[test]
+fn public_captures_ipv6_fields_agree_with_tshark() {
+    if !have("tshark") {
+        eprintln!("skipped: tshark is not installed");
+        return;
+    }
+    const FIELDS: [&str; 8] = [
+        "ipv6.src",
+        "ipv6.dst",
+        "ipv6.nxt",
+        "ipv6.hlim",
+        "ipv6.plen",
+        "icmpv6.type",
+        "icmpv6.code",
+        "icmpv6.checksum",
+    ];
+    let script = r"import sys
+for p in PcapReader(sys.argv[1]):
+    if IPv6 not in p:
+        print('\t' * 7)
+        continue
+    ip = p[IPv6]
+    row = [ip.src, ip.dst, ip.nh, ip.hlim, ip.plen]
+    l, nh = ip.payload, ip.nh
+    while nh in (0, 43, 44, 60) and l and not isinstance(l, Raw):
+        nh, l = l.nh, l.payload
+    if nh == 58 and l and not isinstance(l, Raw):
+        row += [l.type, l.code, l.cksum]
+    else:
+        row += ['', '', '']
+    print(*row, sep='\t')
+";
+    let dir = tempfile::tempdir().expect("tempdir");
+    let pks = dir.path().join("v6.pks");
+    std::fs::write(&pks, script).expect("script");
+    let caps = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/captures");
+    let (mut packets, mut fields) = (0usize, 0usize);
+    for name in [
+        "02_many_protocols.pcap",
+        "07_icmpv6.pcap",
+        "09_linux_sll.pcap",
+        "11_null_loopback.pcap",
+        "12_many_interfaces.pcapng",
+    ] {
+        let f = caps.join(name);
+        let mut t = Command::new("tshark");
+        t.args([
+            "-n",
+            "-r",
+            &s(&f),
+            "-o",
+            "ipv6.defragment:FALSE",
+            "-T",
+            "fields",
+        ]);
+        for x in FIELDS {
+            t.args(["-e", x]);
+        }
+        let t = t.args(["-E", "separator=/t"]).output().expect("tshark");
+        let o = ps(&["run", &s(&pks), &s(&f)]);
+        assert!(o.status.success(), "{name}: {}", err(&o));
+        let theirs: Vec<String> = out(&t).lines().map(String::from).collect();
+        let ours: Vec<String> = out(&o).lines().map(String::from).collect();
+        assert_eq!(ours.len(), theirs.len(), "{name}: packet count");
+        for (i, (a, b)) in ours.iter().zip(&theirs).enumerate() {
+            for (k, (x, y)) in a.split('\t').zip(b.split('\t')).enumerate() {
+                // tshark lists every occurrence (the quoted header too): the first is the outer one
+                let y = y.split(',').next().unwrap_or("");
+                if x.is_empty() || y.is_empty() {
+                    continue;
+                }
+                let num = |v: &str| match v.strip_prefix("0x") {
+                    Some(h) => u64::from_str_radix(h, 16).ok(),
+                    None => v.parse::<u64>().ok(),
+                };
+                let same = x == y || (num(x).is_some() && num(x) == num(y));
+                assert!(
+                    same,
+                    "{name} packet {}: {} is {x}, tshark says {y}",
+                    i + 1,
+                    FIELDS[k]
+                );
+                fields += 1;
+            }
+            packets += usize::from(!a.trim().is_empty());
+        }
+    }
+    assert!(fields > 300, "only {fields} fields compared");
+    eprintln!("IPv6: {packets} packets, {fields} fields agree with tshark");
+}

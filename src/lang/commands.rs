@@ -53,6 +53,7 @@ pub fn all_commands() -> impl Iterator<Item = &'static Builtin> {
         .chain(super::netcmds::COMMANDS.iter())
         .chain(super::capcmds::COMMANDS.iter())
         .chain(super::toolcmds::COMMANDS.iter())
+        .chain(super::inet6cmds::COMMANDS.iter())
 }
 
 /// A random value generator as a language value.

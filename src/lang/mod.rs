@@ -17,6 +17,7 @@ pub mod error;
 pub mod files;
 pub mod filter;
 pub mod format;
+pub mod inet6cmds;
 pub mod interp;
 pub mod lexer;
 pub mod limits;

@@ -9,6 +9,27 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
+/// Scapy's sub-modules; each resolves to the one module of every command
+/// and layer (`import scapy.all as scapy`, `scapy.layers.inet6.IPv6`).
+const SUBMODULES: [&str; 16] = [
+    "all",
+    "layers",
+    "inet",
+    "inet6",
+    "l2",
+    "sendrecv",
+    "utils",
+    "config",
+    "packet",
+    "volatile",
+    "base_classes",
+    "error",
+    "fields",
+    "data",
+    "route",
+    "route6",
+];
+
 /// True for every module path Scapy scripts import from.
 fn is_scapy(name: &str) -> bool {
     name == "scapy" || name.starts_with("scapy.")
@@ -28,22 +49,7 @@ pub fn import(interp: &mut Interp, name: &str) -> R {
             attrs.insert(Rc::from(*k), v.clone());
         }
         // `import scapy.all as scapy` / `scapy.all.IP`: sub-modules resolve to the same
-        for sub in [
-            "all",
-            "layers",
-            "inet",
-            "l2",
-            "sendrecv",
-            "utils",
-            "config",
-            "packet",
-            "volatile",
-            "base_classes",
-            "error",
-            "fields",
-            "data",
-            "route",
-        ] {
+        for sub in SUBMODULES {
             attrs.insert(Rc::from(sub), Value::None);
         }
         let m = Value::Module(Rc::new(Module {
@@ -51,22 +57,7 @@ pub fn import(interp: &mut Interp, name: &str) -> R {
             attrs: RefCell::new(attrs),
         }));
         if let Value::Module(mm) = &m {
-            for sub in [
-                "all",
-                "layers",
-                "inet",
-                "l2",
-                "sendrecv",
-                "utils",
-                "config",
-                "packet",
-                "volatile",
-                "base_classes",
-                "error",
-                "fields",
-                "data",
-                "route",
-            ] {
+            for sub in SUBMODULES {
                 mm.attrs.borrow_mut().insert(Rc::from(sub), m.clone());
             }
         }
