@@ -42,7 +42,7 @@ fn packed(a: &mut Args, f: &str) -> R<u128> {
     match &a.req(0, "a", f)? {
         Value::Bytes(b) if b.len() == 16 => {
             let mut o = [0u8; 16];
-            o.copy_from_slice(&b);
+            o.copy_from_slice(b);
             Ok(u128::from_be_bytes(o))
         }
         other => Err(raise(
