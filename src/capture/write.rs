@@ -47,6 +47,16 @@ pub struct WriteOptions {
     pub sync: bool,
 }
 
+/// True when records of `linktype` can hold `f`: its first layer is the
+/// link type's, or the one the link type's layer picks for these bytes
+/// (raw IP, 101, holds IPv4 and IPv6).
+fn fits(f: &Frame, linktype: u32) -> bool {
+    f.first.linktypes.contains(&linktype)
+        || crate::layers::for_linktype(linktype)
+            .and_then(|d| d.dispatch)
+            .is_some_and(|pick| std::ptr::eq(pick(f.data), f.first))
+}
+
 /// One packet to write.
 #[derive(Clone, Copy, Debug)]
 pub struct Frame<'a> {
@@ -338,7 +348,7 @@ impl Writer {
         };
         match (own, fixed) {
             (Some(lt), None) => Ok(lt),
-            (Some(_), Some(file)) if f.first.linktypes.contains(&file) => Ok(file),
+            (Some(_), Some(file)) if fits(f, file) => Ok(file),
             (Some(lt), Some(file)) => {
                 let hint = if self.format == Format::Pcap && self.wanted.is_none() {
                     "; write a .pcapng file (or format=\"pcapng\") to mix first layers"

@@ -7,7 +7,7 @@ use super::error::{raise, R};
 use super::interp::{Args, Interp};
 use super::output;
 use super::value::*;
-use crate::layers::{ether::ETHER, ipv4::IP};
+use crate::layers::{ether::ETHER, ipv6::IPV46};
 use crate::net::{NetError, SendOptions, SniffOptions, SrOptions, SrResult};
 use crate::packet::Packet;
 use std::io::IsTerminal;
@@ -144,7 +144,7 @@ fn sr_options(interp: &Interp, a: &mut Args, layer2: bool) -> R<SrOptions> {
         first_only: false,
         iface: opt_str(a, "iface")?.or_else(|| if layer2 { interp.conf.iface() } else { None }),
         matching: interp.conf.matching(),
-        first: if layer2 { &ETHER } else { &IP },
+        first: if layer2 { &ETHER } else { &IPV46 },
         filter: match &a.kw("filter") {
             Some(Value::Str(s)) => Some(s.to_string()),
             _ => None,

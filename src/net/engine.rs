@@ -8,7 +8,7 @@ use super::{NetError, Rx, SrOptions, SrResult, Tx};
 use crate::packet::matching::{answers, hashret};
 use crate::packet::{LayerDef, Packet, Timestamp, WirePacket};
 use std::collections::HashMap;
-use std::net::Ipv4Addr;
+use std::net::IpAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -47,7 +47,7 @@ fn key_hash(key: &[u8]) -> u64 {
 /// A probe ready to go: its bytes and where to send them.
 pub struct Ready {
     pub bytes: Vec<u8>,
-    pub dst: Ipv4Addr,
+    pub dst: IpAddr,
 }
 
 /// Runs a send/receive exchange. `probes` yields prepared probes; `first` is
@@ -214,7 +214,7 @@ fn interrupted() -> bool {
 }
 
 /// Sends with retries to the kernel when its queues are momentarily full.
-fn send_one(tx: &mut dyn Tx, bytes: &[u8], dst: Ipv4Addr) -> Result<(), NetError> {
+fn send_one(tx: &mut dyn Tx, bytes: &[u8], dst: IpAddr) -> Result<(), NetError> {
     for attempt in 0..200 {
         match tx.send(bytes, dst) {
             Ok(()) => return Ok(()),
@@ -269,7 +269,7 @@ fn send_and_wait(
     };
     let mut pacer = Pacer::new(opts);
     let mut out = Outcome::default();
-    let mut dsts: Vec<Ipv4Addr> = Vec::new();
+    let mut dsts: Vec<IpAddr> = Vec::new();
     while let Some(probe) = probes.next() {
         if interrupted() {
             out.interrupted = true;

@@ -29,7 +29,7 @@ pub struct FakeRx {
 }
 
 impl Tx for FakeTx {
-    fn send(&mut self, bytes: &[u8], _dst: Ipv4Addr) -> std::io::Result<()> {
+    fn send(&mut self, bytes: &[u8], _dst: std::net::IpAddr) -> std::io::Result<()> {
         if let Ok(mut s) = self.sent.lock() {
             s.push(bytes.to_vec());
         }
@@ -104,7 +104,7 @@ impl Network for FakeNet {
             );
             Ok::<Ready, Unready>(Ready {
                 bytes: p.build(),
-                dst,
+                dst: dst.into(),
             })
         });
         exchange(
@@ -125,7 +125,7 @@ impl Network for FakeNet {
         let mut ready = pkts.map(|p| {
             Ok(Ready {
                 bytes: p.build(),
-                dst: Ipv4Addr::UNSPECIFIED,
+                dst: Ipv4Addr::UNSPECIFIED.into(),
             })
         });
         super::send_loop(&mut tx, &mut ready, opts)

@@ -12,16 +12,16 @@ pub mod neigh;
 pub mod route;
 pub mod sock;
 
-use crate::layers::{arp::ARP, ether::ETHER, ipv4::IP};
+use crate::layers::{arp::ARP, ether::ETHER, ipv4::IP, ipv6::IPV6_LAYER as IPV6};
 use crate::packet::matching::MatchOpts;
 use crate::packet::{Layer, LayerDef, Packet, Timestamp, Value, WirePacket};
 use engine::{Ready, Unready};
-use std::net::Ipv4Addr;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::time::{Duration, Instant};
 
 /// Sends whole packets (IPv4 at layer 3, frames at layer 2).
 pub trait Tx {
-    fn send(&mut self, bytes: &[u8], dst: Ipv4Addr) -> std::io::Result<()>;
+    fn send(&mut self, bytes: &[u8], dst: IpAddr) -> std::io::Result<()>;
 }
 
 /// Receives packets with their arrival time; `None` when nothing came.
@@ -229,18 +229,37 @@ impl Prep {
         Ok(dst)
     }
 
-    /// A layer-3 probe: an IP packet with its source filled.
+    /// An IPv6 source the kernel would pick towards `dst`, when unset.
+    fn fill_ipv6_src(&mut self, p: &mut Packet, i: usize) -> Result<Ipv6Addr, NetError> {
+        use crate::layers::ipv6::{DST, SRC};
+        let dst = Ipv6Addr::from(p.field_wide(i, DST));
+        if !p.layers[i].is_set(SRC) {
+            let src = route::source6_for(dst).ok_or_else(|| {
+                NetError::Usage(format!(
+                    "no route to {dst}: set IPv6(src=...) or add a route"
+                ))
+            })?;
+            p.layers[i].set(SRC, Value::Int(u128::from(src)));
+        }
+        Ok(dst)
+    }
+
+    /// A layer-3 probe: an IPv4 or IPv6 packet with its source filled.
     pub fn layer3(&mut self, p: &mut Packet) -> Result<Ready, NetError> {
-        match p.layers.first() {
-            Some(l) if std::ptr::eq(l.def, &IP) => {}
+        let dst = match p.layers.first() {
+            Some(l) if std::ptr::eq(l.def, &IP) => IpAddr::V4(self.fill_ip_src(p, 0)?),
+            Some(l) if std::ptr::eq(l.def, &IPV6) => IpAddr::V6(self.fill_ipv6_src(p, 0)?),
             Some(l) if std::ptr::eq(l.def, &ETHER) => {
                 return Err(NetError::Usage(
                     "this sends at layer 3 and the packet starts with Ether: use sendp()/srp() for frames".into(),
                 ))
             }
-            _ => return Err(NetError::Usage("layer-3 sending needs packets that start with IP".into())),
-        }
-        let dst = self.fill_ip_src(p, 0)?;
+            _ => {
+                return Err(NetError::Usage(
+                    "layer-3 sending needs packets that start with IP or IPv6".into(),
+                ))
+            }
+        };
         Ok(Ready {
             bytes: built(p)?,
             dst,
@@ -303,7 +322,7 @@ impl Prep {
         }
         Ok(Ready {
             bytes: built(p)?,
-            dst: dst_ip,
+            dst: IpAddr::V4(dst_ip),
         })
     }
 

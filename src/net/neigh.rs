@@ -95,7 +95,7 @@ pub fn arp_request(ip: Ipv4Addr, iface: &Iface) -> Result<u64, NetError> {
     let hwsrc = ARP.field_index("hwsrc").unwrap_or(5);
     let op = ARP.field_index("op").unwrap_or(4);
     for _ in 0..3 {
-        tx.send(&frame, ip)
+        tx.send(&frame, ip.into())
             .map_err(|e| NetError::Io(format!("ARP request on {} failed: {e}", iface.name)))?;
         let until = Instant::now() + Duration::from_millis(400);
         while Instant::now() < until {

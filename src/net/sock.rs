@@ -6,7 +6,7 @@
 use super::{NetError, Rx, Tx};
 use crate::packet::Timestamp;
 use std::io;
-use std::net::{IpAddr, Ipv4Addr};
+use std::net::IpAddr;
 use std::time::Duration;
 
 const SOL_PACKET: libc::c_int = 263;
@@ -14,7 +14,6 @@ const PACKET_IGNORE_OUTGOING: libc::c_int = 23;
 const SO_RCVBUFFORCE: libc::c_int = 33;
 const SO_ATTACH_FILTER: libc::c_int = 26;
 const ETH_P_ALL: u16 = 0x0003;
-const ETH_P_IP: u16 = 0x0800;
 
 /// The "needs privilege" error with the failing operation.
 pub fn permission(what: &str, e: &io::Error) -> NetError {
@@ -31,10 +30,35 @@ fn open_error(what: &str, e: io::Error) -> NetError {
     }
 }
 
-/// Sends whole IPv4 packets through a raw socket (IP_HDRINCL).
+/// Sends whole IPv4 packets through a raw socket (IP_HDRINCL), and whole
+/// IPv6 packets through an AF_INET6 IPPROTO_RAW socket, opened when the
+/// first one goes out (Linux sends its bytes as given: IPV6_HDRINCL).
 pub struct L3Tx {
     tx: pnet::transport::TransportSender,
+    tx6: Option<socket2::Socket>,
 }
+
+/// A raw IPv6 socket that sends our header as built.
+fn raw6() -> io::Result<socket2::Socket> {
+    let s = socket2::Socket::new(
+        socket2::Domain::IPV6,
+        socket2::Type::RAW,
+        Some(socket2::Protocol::from(libc::IPPROTO_RAW)),
+    )?;
+    let one: libc::c_int = 1;
+    // implied by IPPROTO_RAW; set anyway, as kernels before 4.5 need it
+    let _ = setsockopt(
+        std::os::fd::AsRawFd::as_raw_fd(&s),
+        libc::IPPROTO_IPV6,
+        IPV6_HDRINCL,
+        &one,
+    );
+    let size: libc::c_int = 4 << 20;
+    let _ = s.set_send_buffer_size(size as usize);
+    Ok(s)
+}
+
+const IPV6_HDRINCL: libc::c_int = 36;
 
 pub fn l3_sender() -> Result<L3Tx, NetError> {
     use pnet::packet::ip::IpNextHeaderProtocol;
@@ -45,18 +69,32 @@ pub fn l3_sender() -> Result<L3Tx, NetError> {
         TransportChannelType::Layer3(IpNextHeaderProtocol(255)),
     )
     .map_err(|e| open_error("a raw IPv4 socket", e))?;
-    Ok(L3Tx { tx })
+    Ok(L3Tx { tx, tx6: None })
 }
 
 impl Tx for L3Tx {
-    fn send(&mut self, bytes: &[u8], dst: Ipv4Addr) -> io::Result<()> {
-        let p = pnet::packet::ipv4::Ipv4Packet::new(bytes).ok_or_else(|| {
-            io::Error::new(
-                io::ErrorKind::InvalidInput,
-                "an IPv4 packet needs at least 20 bytes",
-            )
-        })?;
-        self.tx.send_to(p, IpAddr::V4(dst)).map(|_| ())
+    fn send(&mut self, bytes: &[u8], dst: IpAddr) -> io::Result<()> {
+        match dst {
+            IpAddr::V4(_) => {
+                let p = pnet::packet::ipv4::Ipv4Packet::new(bytes).ok_or_else(|| {
+                    io::Error::new(
+                        io::ErrorKind::InvalidInput,
+                        "an IPv4 packet needs at least 20 bytes",
+                    )
+                })?;
+                self.tx.send_to(p, dst).map(|_| ())
+            }
+            IpAddr::V6(d) => {
+                if self.tx6.is_none() {
+                    self.tx6 = Some(raw6()?);
+                }
+                let Some(s) = self.tx6.as_ref() else {
+                    return Err(io::Error::other("no raw IPv6 socket"));
+                };
+                let to = socket2::SockAddr::from(std::net::SocketAddrV6::new(d, 0, 0, 0));
+                s.send_to(bytes, &to).map(|_| ())
+            }
+        }
     }
 }
 
@@ -153,7 +191,8 @@ fn packet_socket(
     let (ty, proto) = if layer2 {
         (libc::SOCK_RAW, ETH_P_ALL)
     } else {
-        (libc::SOCK_DGRAM, ETH_P_IP)
+        // both families: the engine tells them apart by the version nibble
+        (libc::SOCK_DGRAM, ETH_P_ALL)
     };
     // SAFETY: plain socket(2) call.
     let fd = unsafe { libc::socket(libc::AF_PACKET, ty, i32::from(proto.to_be())) };
@@ -203,7 +242,7 @@ fn config(fd: libc::c_int, layer2: bool) -> pnet::datalink::Config {
         channel_type: if layer2 {
             pnet::datalink::ChannelType::Layer2
         } else {
-            pnet::datalink::ChannelType::Layer3(ETH_P_IP)
+            pnet::datalink::ChannelType::Layer3(ETH_P_ALL)
         },
         bpf_fd_attempts: 1000,
         linux_fanout: None,
@@ -253,7 +292,7 @@ pub struct L2Tx {
 }
 
 impl Tx for L2Tx {
-    fn send(&mut self, bytes: &[u8], _dst: Ipv4Addr) -> io::Result<()> {
+    fn send(&mut self, bytes: &[u8], _dst: IpAddr) -> io::Result<()> {
         match self.tx.send_to(bytes, None) {
             Some(r) => r,
             None => Err(io::Error::other("the datalink sender refused the frame")),

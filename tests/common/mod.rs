@@ -22,7 +22,11 @@ pub fn bin() -> String {
 
 /// Why this machine cannot run a lab (`lab.sh check`), or `None` if it can.
 pub fn lab_unavailable() -> Option<String> {
-    let script = format!("{}/scripts/lab.sh", root());
+    unavailable("lab.sh")
+}
+
+fn unavailable(script: &str) -> Option<String> {
+    let script = format!("{}/scripts/{script}", root());
     match Command::new("bash").arg(&script).arg("check").output() {
         Ok(o) if o.status.success() => None,
         Ok(o) => Some(String::from_utf8_lossy(&o.stdout).trim().to_string()),
@@ -33,16 +37,27 @@ pub fn lab_unavailable() -> Option<String> {
 pub struct Lab {
     pub id: String,
     pub vars: HashMap<String, String>,
+    script: &'static str,
 }
 
 impl Lab {
-    /// Brings a lab up, or prints the reason and returns `None` (the caller skips).
+    /// Brings the IPv4 lab (scripts/lab.sh) up, or prints the reason and
+    /// returns `None` (the caller skips).
     pub fn up(test: &str) -> Option<Lab> {
-        if let Some(why) = lab_unavailable() {
+        Lab::up_with("lab.sh", test)
+    }
+
+    /// The IPv6 lab (scripts/lab6.sh).
+    pub fn up6(test: &str) -> Option<Lab> {
+        Lab::up_with("lab6.sh", test)
+    }
+
+    fn up_with(name: &'static str, test: &str) -> Option<Lab> {
+        if let Some(why) = unavailable(name) {
             eprintln!("skipped {test}: {why}");
             return None;
         }
-        let script = format!("{}/scripts/lab.sh", root());
+        let script = format!("{}/scripts/{name}", root());
         let id = format!(
             "p{}x{}",
             std::process::id() % 100_000,
@@ -72,7 +87,11 @@ impl Lab {
                     .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
             })
             .collect();
-        Some(Lab { id, vars })
+        Some(Lab {
+            id,
+            vars,
+            script: name,
+        })
     }
 
     pub fn var(&self, k: &str) -> String {
@@ -136,7 +155,7 @@ impl Lab {
 
 impl Drop for Lab {
     fn drop(&mut self) {
-        let script = format!("{}/scripts/lab.sh", root());
+        let script = format!("{}/scripts/{}", root(), self.script);
         let _ = Command::new("bash")
             .arg(&script)
             .arg("down")
