@@ -52,6 +52,34 @@ impl AddrKind {
         Some((addr & !mask(self.bits - u32::from(prefix)), prefix))
     }
 
+    /// An address from text: the address itself, or for IP kinds a host
+    /// name through the system resolver (getaddrinfo: /etc/hosts, then
+    /// nsswitch), as Scapy resolves `IP(dst="localhost")`.
+    pub fn parse_or_resolve(&self, s: &str) -> Option<u128> {
+        (self.parse)(s).or_else(|| self.resolve(s.trim()))
+    }
+
+    fn resolve(&self, name: &str) -> Option<u128> {
+        use std::net::{IpAddr, ToSocketAddrs};
+        let hostname = !name.is_empty()
+            && name.len() <= 253
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.' || b == b'_')
+            && name.bytes().any(|b| b.is_ascii_alphabetic());
+        if !hostname || !self.networks {
+            return None;
+        }
+        (name, 0)
+            .to_socket_addrs()
+            .ok()?
+            .find_map(|a| match a.ip() {
+                IpAddr::V4(v) if self.bits == 32 => Some(u128::from(u32::from(v))),
+                IpAddr::V6(v) if self.bits == 128 => Some(u128::from(v)),
+                _ => None,
+            })
+    }
+
     /// `base/prefix` as text.
     pub fn format_net(&self, base: u128, prefix: u8) -> String {
         format!("{}/{prefix}", (self.format)(base))

@@ -243,7 +243,8 @@ impl Layer {
             (Kind::AddrList(a, _), Input::List(items) | Input::Tuple(items)) => items
                 .into_iter()
                 .map(|x| match x {
-                    Input::Str(s) => (a.parse)(&s)
+                    Input::Str(s) => a
+                        .parse_or_resolve(&s)
                         .ok_or_else(|| bad(&Input::Str(s.clone()), a.example.into(), None)),
                     Input::Int(n) if n >= 0 && (n as u128) <= a.max() => Ok(n as u128),
                     other => Err(bad(&other, a.example.into(), None)),
@@ -313,9 +314,9 @@ impl Layer {
             Input::Int(n) if n >= 0 && (n as u128) <= max => Ok(n as u128),
             Input::Bool(b) => Ok(u128::from(b)),
             Input::Str(s) => match (kind, field.show) {
-                (Kind::Addr(a), _) => {
-                    (a.parse)(&s).ok_or_else(|| bad(&Input::Str(s.clone()), expected_num(), None))
-                }
+                (Kind::Addr(a), _) => a
+                    .parse_or_resolve(&s)
+                    .ok_or_else(|| bad(&Input::Str(s.clone()), expected_num(), None)),
                 (_, Show::Enum(names) | Show::XEnum(names)) => enum_value(names, &s, max as u64)
                     .map(u128::from)
                     .map_err(|sug| {
