@@ -9,7 +9,11 @@ use crate::packet::{show, Packet};
 /// first layer with every field unset, which builds its defaults (Scapy's
 /// `bytes(Ether(b""))` is 14 bytes too).
 pub fn dissect_everything(data: &[u8]) {
-    for first in [&crate::layers::ether::ETHER, &crate::layers::ipv4::IP] {
+    for first in [
+        &crate::layers::ether::ETHER,
+        &crate::layers::ipv4::IP,
+        &crate::layers::ipv6::IPV6_LAYER,
+    ] {
         let p = Packet::dissect(first, data);
         let _ = show::summary(&p);
         let _ = show::show(&p);

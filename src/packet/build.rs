@@ -219,7 +219,7 @@ fn write_fields(layers: &[Layer], i: usize, out: &mut Vec<u8>, rng: &mut Option<
                 };
                 match fam.layout {
                     // a dissected layer is rebuilt as it came
-                    Some(lay) if layer.present.is_none() => lay(opts, out),
+                    Some(lay) if layer.present.is_none() && !layer.verbatim => lay(opts, out),
                     _ => {
                         for o in opts {
                             let _ = build_layers(std::slice::from_ref(o), out);

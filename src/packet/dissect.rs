@@ -205,6 +205,7 @@ pub fn parse_layer(def: &'static LayerDef, data: &[u8], quoted: bool) -> Option<
         // rebuilt exactly as received: no alignment padding added back
         layer.present = Some(def.fields.len() as u16);
     }
+    layer.verbatim = true;
     Some((layer, bit.div_ceil(8)))
 }
 

@@ -17,6 +17,9 @@ pub struct Layer {
     pub quoted: bool,
     /// A dissected layer that ended early: only this many fields are present.
     pub present: Option<u16>,
+    /// Dissected and not changed since: option lists are written back as
+    /// they came, without the alignment a crafted list gets.
+    pub verbatim: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -61,6 +64,7 @@ impl Layer {
             next_seq: 1,
             quoted: false,
             present: None,
+            verbatim: false,
         }
     }
 
@@ -80,6 +84,7 @@ impl Layer {
 
     /// Sets field `i`, keeping its place in the set order if it was set before.
     pub fn set(&mut self, i: usize, v: Value) {
+        self.verbatim = false;
         let slot = &mut self.slots[i];
         if slot.val.is_none() {
             slot.seq = self.next_seq;
