@@ -3,7 +3,7 @@
 //! multicast listener discovery (RFC 2710, RFC 3810). Every message is its
 //! own declaration, picked by the type byte when dissecting, as Scapy does.
 
-use super::ipv6::IPV6_LAYER;
+use super::ipv6::{addr_count, IPV6_LAYER};
 use crate::packet::decl::{
     auto, bits, byte, int, ipv6, mac, short, Bind, Default, Field, Fixup, Kind, LayerDef,
     LayerKind, Len, Names, Next, OptionFamily, Show, SummaryCtx,
@@ -351,13 +351,6 @@ pub static MLD_DONE: LayerDef = message(
 
 const Q2_SOURCES_NUMBER: usize = 10;
 const Q2_SOURCES: usize = 11;
-
-fn addr_count(l: &Layer, field: usize) -> usize {
-    match l.get(field) {
-        Some(Value::Addrs(a)) => a.len(),
-        _ => 0,
-    }
-}
 
 fn query2_fixup(fx: &mut Fixup) {
     if fx.is_auto(Q2_SOURCES_NUMBER) {

@@ -288,33 +288,21 @@ const fn hbh_option(name: &'static str, long: &'static str, fields: &'static [Fi
     }
 }
 
-pub static HBH_UNKNOWN: LayerDef = hbh_option(
-    "HBHOptUnknown",
-    "Scapy6 Unknown Option",
-    &[
-        otype(1),
-        auto("optlen", 8),
-        Field::new(
-            "optdata",
-            Kind::Bytes(Len::From(optdata_len)),
-            Default::Bytes(b""),
-        ),
-    ],
-);
+/// Type, length and data: PadN, and any option packsmith does not know.
+static TLV_OPTION_FIELDS: [Field; 3] = [
+    otype(1),
+    auto("optlen", 8),
+    Field::new(
+        "optdata",
+        Kind::Bytes(Len::From(optdata_len)),
+        Default::Bytes(b""),
+    ),
+];
+
+pub static HBH_UNKNOWN: LayerDef =
+    hbh_option("HBHOptUnknown", "Scapy6 Unknown Option", &TLV_OPTION_FIELDS);
 pub static PAD1: LayerDef = hbh_option("Pad1", "Pad1", &[otype(0)]);
-pub static PADN: LayerDef = hbh_option(
-    "PadN",
-    "PadN",
-    &[
-        otype(1),
-        auto("optlen", 8),
-        Field::new(
-            "optdata",
-            Kind::Bytes(Len::From(optdata_len)),
-            Default::Bytes(b""),
-        ),
-    ],
-);
+pub static PADN: LayerDef = hbh_option("PadN", "PadN", &TLV_OPTION_FIELDS);
 pub static ROUTER_ALERT: LayerDef = hbh_option(
     "RouterAlert",
     "Router Alert",
@@ -465,7 +453,8 @@ fn routing_addrs_len(l: &Layer) -> usize {
     8 * l.int(EXT_LEN) as usize
 }
 
-fn count_addrs(l: &Layer, field: usize) -> usize {
+/// How many addresses an address-list field of `l` holds (0 when unset).
+pub fn addr_count(l: &Layer, field: usize) -> usize {
     match l.get(field) {
         Some(Value::Addrs(a)) => a.len(),
         _ => 0,
@@ -476,7 +465,7 @@ const RT_SEGLEFT: usize = 3;
 const RT_ADDRESSES: usize = 5;
 
 fn routing_fixup(fx: &mut Fixup) {
-    let n = count_addrs(fx.layer(), RT_ADDRESSES);
+    let n = addr_count(fx.layer(), RT_ADDRESSES);
     if fx.is_auto(EXT_LEN) {
         fx.put8(1, (2 * n).min(255) as u8);
     }
@@ -527,7 +516,7 @@ fn sr_tlvs_len(l: &Layer) -> usize {
 }
 
 fn sr_fixup(fx: &mut Fixup) {
-    let n = count_addrs(fx.layer(), SR_ADDRESSES);
+    let n = addr_count(fx.layer(), SR_ADDRESSES);
     if fx.is_auto(EXT_LEN) {
         let hdr = fx.header_end() - fx.start();
         fx.put8(1, (hdr.saturating_sub(8) / 8).min(255) as u8);

@@ -322,24 +322,18 @@ impl Layer {
                 (Kind::Addr(a), _) => a
                     .parse_or_resolve(&s)
                     .ok_or_else(|| bad(&Input::Str(s.clone()), expected_num(), None)),
-                (_, Show::Enum(names) | Show::XEnum(names)) => enum_value(names, &s, max as u64)
-                    .map(u128::from)
-                    .map_err(|sug| {
-                        bad(
-                            &Input::Str(s.clone()),
-                            "a number or one of its names".into(),
-                            sug,
-                        )
-                    }),
-                (_, Show::EnumBy(f)) => enum_value(f(self), &s, max as u64)
-                    .map(u128::from)
-                    .map_err(|sug| {
-                        bad(
-                            &Input::Str(s.clone()),
-                            "a number or one of its names".into(),
-                            sug,
-                        )
-                    }),
+                (_, Show::Enum(_) | Show::XEnum(_) | Show::EnumBy(_)) => {
+                    let names = enum_names(self, field.show).unwrap_or(&[]);
+                    enum_value(names, &s, max as u64)
+                        .map(u128::from)
+                        .map_err(|sug| {
+                            bad(
+                                &Input::Str(s.clone()),
+                                "a number or one of its names".into(),
+                                sug,
+                            )
+                        })
+                }
                 (_, Show::Flags(names)) => {
                     parse_flags(names, &s).map(u128::from).map_err(|unknown| {
                         bad(
@@ -650,10 +644,14 @@ pub fn describe_input(i: &Input) -> String {
 
 /// Looks a value's name up for display (used by show and repr).
 pub fn enum_name(layer: &Layer, field: &Field, v: u128) -> Option<&'static str> {
-    let v = u64::try_from(v).ok()?;
-    match field.show {
-        Show::Enum(names) | Show::XEnum(names) => name_of(names, v),
-        Show::EnumBy(f) => name_of(f(layer), v),
+    name_of(enum_names(layer, field.show)?, u64::try_from(v).ok()?)
+}
+
+/// The name table a field shows its values with, if it has one.
+fn enum_names(layer: &Layer, show: Show) -> Option<super::decl::Names> {
+    match show {
+        Show::Enum(names) | Show::XEnum(names) => Some(names),
+        Show::EnumBy(f) => Some(f(layer)),
         _ => None,
     }
 }
