@@ -186,7 +186,7 @@ fn dispatch(cli: Cli, color: bool) -> i32 {
         }
         (None, None) => {
             if std::io::stdin().is_terminal() {
-                packsmith::repl::run(color)
+                packsmith::repl::run(color, std::rc::Rc::new(packsmith::net::System))
             } else {
                 let mut s = String::new();
                 if std::io::stdin().read_to_string(&mut s).is_err() {
@@ -199,7 +199,7 @@ fn dispatch(cli: Cli, color: bool) -> i32 {
 }
 
 fn run_text(argv: Vec<String>, name: &str, text: &str, color: bool) -> i32 {
-    let mut interp = Interp::new(argv);
+    let mut interp = Interp::new(argv, std::rc::Rc::new(packsmith::net::System));
     match lang::run_source(&mut interp, name, text) {
         Ok(()) => 0,
         Err(e) => {

@@ -17,7 +17,7 @@ fn vectors(name: &str) -> Vec<Vec<String>> {
 
 /// Evaluates `code` and returns the value left in `r`.
 fn eval(code: &str) -> Value {
-    let mut interp = Interp::new(vec![]);
+    let mut interp = Interp::new(vec![], std::rc::Rc::new(packsmith::net::Offline));
     match lang::run_source(&mut interp, "<vector>", code) {
         Ok(()) => interp.globals.get("r").expect("r is set"),
         Err(e) => panic!("{code}\n{}", lang::render_error(&e, false)),

@@ -59,16 +59,20 @@ impl Conf {
     }
 }
 
-/// `conf.route`: shows the routing table; `conf.route.add(net=..., gw=...)`
-/// adds a route in the current namespace (for lab set-ups).
-struct RouteTable;
+/// `conf.route` / `conf.route6`: shows the interpreter's host's routing
+/// table of one family; `conf.route.add(net=..., gw=...)` adds a route in
+/// the current namespace (for lab set-ups); `.route(dst)` is (iface, src, gw).
+struct RouteTable {
+    net: Rc<dyn crate::net::Network>,
+    v6: bool,
+}
 
 impl Native for RouteTable {
     fn type_name(&self) -> &str {
         "Route"
     }
     fn repr(&self) -> String {
-        crate::net::route::describe()
+        crate::net::route::describe(&self.net.routes(), self.v6)
     }
     fn attrs(&self) -> Vec<String> {
         vec!["add".into(), "delt".into(), "resync".into(), "route".into()]
@@ -92,6 +96,9 @@ impl Native for RouteTable {
                     )));
                 };
                 let mut cmd = std::process::Command::new("ip");
+                if self.v6 {
+                    cmd.arg("-6");
+                }
                 cmd.args(["route", if name == "add" { "add" } else { "del" }, net]);
                 if let Some(Value::Str(g)) = &gw {
                     cmd.args(["via", g]);
@@ -113,29 +120,37 @@ impl Native for RouteTable {
             }
             "resync" => Ok(Value::None),
             "route" => {
+                let unspecified = if self.v6 { "::" } else { "0.0.0.0" };
                 let dst = a
                     .get(0, "dst")
                     .and_then(|v| v.as_str().map(String::from))
-                    .unwrap_or_else(|| "0.0.0.0".into());
-                let Ok(ip) = dst.parse::<std::net::Ipv4Addr>() else {
-                    return Some(Err(raise(
-                        "ValueError",
-                        format!("not an IPv4 address: {dst}"),
-                    )));
+                    .unwrap_or_else(|| unspecified.into());
+                let ip = match dst.parse::<std::net::IpAddr>() {
+                    Ok(ip) if ip.is_ipv6() == self.v6 => ip,
+                    _ => {
+                        return Some(Err(raise(
+                            "ValueError",
+                            format!(
+                                "not an {} address: {dst}",
+                                if self.v6 { "IPv6" } else { "IPv4" }
+                            ),
+                        )))
+                    }
                 };
-                let r = crate::net::route::Router::new();
-                let hop = r.hop(ip);
+                let (hop, src) = match self.net.route(ip) {
+                    Some((h, s)) => (Some(h), s),
+                    None => (None, None),
+                };
                 Ok(Value::tuple(vec![
                     hop.as_ref()
                         .map(|h| Value::str(h.iface.as_str()))
                         .unwrap_or(Value::None),
-                    crate::net::route::source_for(ip)
-                        .map(|s| Value::str(s.to_string()))
+                    src.map(|s| Value::str(s.to_string()))
                         .unwrap_or(Value::None),
                     Value::str(
                         hop.and_then(|h| h.gateway)
                             .map(|g| g.to_string())
-                            .unwrap_or_else(|| "0.0.0.0".into()),
+                            .unwrap_or_else(|| unspecified.into()),
                     ),
                 ]))
             }
@@ -161,11 +176,15 @@ impl Native for Conf {
     fn attrs(&self) -> Vec<String> {
         let mut v: Vec<String> = self.vals.borrow().keys().cloned().collect();
         v.push("route".into());
+        v.push("route6".into());
         v
     }
-    fn get_attr(&self, _interp: &mut Interp, name: &str) -> Option<R> {
-        if name == "route" {
-            return Some(Ok(Value::Native(Rc::new(RouteTable))));
+    fn get_attr(&self, interp: &mut Interp, name: &str) -> Option<R> {
+        if name == "route" || name == "route6" {
+            return Some(Ok(Value::Native(Rc::new(RouteTable {
+                net: interp.net.clone(),
+                v6: name == "route6",
+            }))));
         }
         self.get(name).map(Ok)
     }

@@ -9,6 +9,7 @@ use super::interp::{Args, Interp};
 use super::value::Value;
 use super::{classify, RunError};
 use crate::packet::Packet;
+use std::rc::Rc;
 
 /// A compiled `--filter` expression with its own interpreter.
 pub struct PacketFilter {
@@ -28,7 +29,7 @@ impl PacketFilter {
             RunError::Syntax(e)
         })?;
         Ok(PacketFilter {
-            interp: Interp::new(vec![name.to_string()]),
+            interp: Interp::new(vec![name.to_string()], Rc::new(crate::net::Offline)),
             expr,
         })
     }

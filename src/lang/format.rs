@@ -667,7 +667,7 @@ mod tests {
     use super::*;
 
     fn f(v: Value, spec: &str) -> String {
-        let mut i = Interp::new(vec![]);
+        let mut i = Interp::new(vec![], std::rc::Rc::new(crate::net::Offline));
         format_value(&mut i, &v, spec).unwrap_or_else(|_| "ERR".into())
     }
 
@@ -687,7 +687,7 @@ mod tests {
 
     #[test]
     fn percent_style() {
-        let mut i = Interp::new(vec![]);
+        let mut i = Interp::new(vec![], std::rc::Rc::new(crate::net::Offline));
         let p = |i: &mut Interp, fmt: &str, v: Value| {
             percent(i, fmt, &v).unwrap_or_else(|_| "ERR".into())
         };

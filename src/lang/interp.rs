@@ -128,7 +128,7 @@ pub struct Interp {
     pub argv: Vec<String>,
     /// Scapy's `conf`: verbosity, default interface, matching knobs.
     pub conf: Rc<super::conf::Conf>,
-    /// Where `send`/`sr`/`sniff` go (the real network unless swapped in tests).
+    /// Where `send`/`sr`/`sniff` go: the host the caller gave.
     pub net: Rc<dyn crate::net::Network>,
     depth: usize,
     /// Exceptions being handled (for bare `raise`).
@@ -136,7 +136,9 @@ pub struct Interp {
 }
 
 impl Interp {
-    pub fn new(argv: Vec<String>) -> Interp {
+    /// An interpreter whose `send`/`sr`/`sniff`/`conf.route` go to `net`
+    /// (the caller's host: `net::System`, an in-memory one, or `net::Offline`).
+    pub fn new(argv: Vec<String>, net: Rc<dyn crate::net::Network>) -> Interp {
         let globals = Scope::new(None);
         globals.set("__name__", Value::str("__main__"));
         let mut i = Interp {
@@ -145,7 +147,7 @@ impl Interp {
             modules: HashMap::new(),
             argv,
             conf: super::conf::Conf::new(),
-            net: super::netcmds::system(),
+            net,
             depth: 0,
             handling: Vec::new(),
         };

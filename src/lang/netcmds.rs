@@ -11,7 +11,6 @@ use crate::layers::{ether::ETHER, ipv6::IPV46};
 use crate::net::{NetError, SendOptions, SniffOptions, SrOptions, SrResult};
 use crate::packet::Packet;
 use std::io::IsTerminal;
-use std::rc::Rc;
 
 macro_rules! commands {
     ($($name:literal => $f:ident : $doc:literal),* $(,)?) => {
@@ -521,9 +520,4 @@ fn c_sniff(interp: &mut Interp, mut a: Args) -> R {
     }
     crate::sys::clear_interrupt();
     Ok(Value::PacketList(kept))
-}
-
-/// The interpreter's network (the real one unless a test swapped it).
-pub fn system() -> Rc<dyn crate::net::Network> {
-    Rc::new(crate::net::System)
 }

@@ -2,12 +2,14 @@
 //! receiving, matching answers to probes, sniffing. It never formats text:
 //! callers get results and statistics.
 //!
-//! Public API: [`Network`] (implemented by [`System`], and by test doubles),
+//! Public API: [`Network`] (what tools and the language call; every
+//! [`Host`] is one: [`System`] is Linux, `fake::MemHost` is in memory),
 //! [`SrOptions`]/[`SrResult`], [`SendOptions`], [`SniffOptions`], [`NetError`].
 
 pub mod engine;
 pub mod fake;
 pub mod frames;
+pub mod host;
 pub mod neigh;
 pub mod route;
 pub mod sock;
@@ -16,6 +18,7 @@ use crate::layers::{arp::ARP, ether::ETHER, ipv4::IP, ipv6::IPV6_LAYER as IPV6};
 use crate::packet::matching::MatchOpts;
 use crate::packet::{Layer, LayerDef, Packet, Timestamp, Value, WirePacket};
 use engine::{Ready, Unready};
+pub use host::{Channel, Host, System};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::time::{Duration, Instant};
 
@@ -193,62 +196,65 @@ pub trait Network {
         opts: &SniffOptions,
         on_packet: &mut dyn FnMut(WirePacket) -> bool,
     ) -> Result<usize, NetError>;
+    /// Where a packet to `dst` goes, and the source it would carry.
+    fn route(&self, dst: IpAddr) -> Option<(route::Hop, Option<IpAddr>)>;
+    /// The routing tables, both families (`conf.route`, `conf.route6`).
+    fn routes(&self) -> Vec<route::Route>;
 }
 
-/// The real network.
-#[derive(Default)]
-pub struct System;
-
 /// Fills what the user left for the engine: IP sources from the route, Ether
-/// addresses from the interface and the neighbour table (resolving by ARP now
-/// if needed), ARP sender fields.
-pub struct Prep {
+/// addresses from the interface and the neighbour table (resolving by ARP or
+/// neighbour solicitation now if needed), ARP sender fields.
+pub struct Prep<'h> {
+    host: &'h dyn Host,
     pub router: route::Router,
     neigh: neigh::Cache,
 }
 
-impl Prep {
-    pub fn new() -> Prep {
+impl<'h> Prep<'h> {
+    pub fn new(host: &'h dyn Host) -> Prep<'h> {
         Prep {
-            router: route::Router::new(),
+            host,
+            router: route::Router::of(host),
             neigh: neigh::Cache::default(),
         }
     }
 
-    fn fill_ip_src(&mut self, p: &mut Packet, i: usize) -> Result<Ipv4Addr, NetError> {
-        let dst = Ipv4Addr::from(p.field_int(i, crate::layers::ipv4::DST) as u32);
-        if !p.layers[i].is_set(crate::layers::ipv4::SRC) {
-            let src = self.router.source(dst).ok_or_else(|| {
-                NetError::Usage(format!("no route to {dst}: set IP(src=...) or add a route"))
-            })?;
-            p.layers[i].set(
-                crate::layers::ipv4::SRC,
-                Value::Int(u128::from(u32::from(src))),
-            );
-        }
-        Ok(dst)
-    }
-
-    /// An IPv6 source the kernel would pick towards `dst`, when unset.
-    fn fill_ipv6_src(&mut self, p: &mut Packet, i: usize) -> Result<Ipv6Addr, NetError> {
-        use crate::layers::ipv6::{DST, SRC};
-        let dst = Ipv6Addr::from(p.field_wide(i, DST));
-        if !p.layers[i].is_set(SRC) {
-            let src = route::source6_for(dst).ok_or_else(|| {
+    /// The destination of the IPv4 or IPv6 layer at `i`, its source filled
+    /// from the route when unset.
+    fn fill_src(&mut self, p: &mut Packet, i: usize) -> Result<IpAddr, NetError> {
+        let v6 = std::ptr::eq(p.layers[i].def, &IPV6);
+        let (src, dst) = if v6 {
+            (crate::layers::ipv6::SRC, crate::layers::ipv6::DST)
+        } else {
+            (crate::layers::ipv4::SRC, crate::layers::ipv4::DST)
+        };
+        let d = p.field_wide(i, dst);
+        let dst = if v6 {
+            IpAddr::V6(Ipv6Addr::from(d))
+        } else {
+            IpAddr::V4(Ipv4Addr::from(d as u32))
+        };
+        if !p.layers[i].is_set(src) {
+            let from = self.router.source(self.host, dst).ok_or_else(|| {
                 NetError::Usage(format!(
-                    "no route to {dst}: set IPv6(src=...) or add a route"
+                    "no route to {dst}: set {}(src=...) or add a route",
+                    p.layers[i].def.name
                 ))
             })?;
-            p.layers[i].set(SRC, Value::Int(u128::from(src)));
+            let v = match from {
+                IpAddr::V4(a) => u128::from(u32::from(a)),
+                IpAddr::V6(a) => u128::from(a),
+            };
+            p.layers[i].set(src, Value::Int(v));
         }
         Ok(dst)
     }
 
     /// A layer-3 probe: an IPv4 or IPv6 packet with its source filled.
     pub fn layer3(&mut self, p: &mut Packet) -> Result<Ready, NetError> {
-        let dst = match p.layers.first() {
-            Some(l) if std::ptr::eq(l.def, &IP) => IpAddr::V4(self.fill_ip_src(p, 0)?),
-            Some(l) if std::ptr::eq(l.def, &IPV6) => IpAddr::V6(self.fill_ipv6_src(p, 0)?),
+        match p.layers.first() {
+            Some(l) if is_ip(l.def) => {}
             Some(l) if std::ptr::eq(l.def, &ETHER) => {
                 return Err(NetError::Usage(
                     "this sends at layer 3 and the packet starts with Ether: use sendp()/srp() for frames".into(),
@@ -259,14 +265,16 @@ impl Prep {
                     "layer-3 sending needs packets that start with IP or IPv6".into(),
                 ))
             }
-        };
+        }
+        let dst = self.fill_src(p, 0)?;
         Ok(Ready {
             bytes: built(p)?,
             dst,
         })
     }
 
-    /// A layer-2 frame for interface `iface`: Ether and ARP fields filled.
+    /// A layer-2 frame for interface `iface`: Ether and ARP fields filled,
+    /// the destination MAC from the next hop of the first IP or IPv6 layer.
     pub fn layer2(&mut self, p: &mut Packet, iface: &route::Iface) -> Result<Ready, NetError> {
         if !p
             .layers
@@ -277,25 +285,25 @@ impl Prep {
                 "layer-2 sending needs frames that start with Ether".into(),
             ));
         }
-        let mac = iface
-            .mac
-            .map(|m| u64::from_be_bytes([0, 0, m[0], m[1], m[2], m[3], m[4], m[5]]))
-            .unwrap_or(0);
+        let mac = iface.mac_value();
         let my_ip = iface
             .addrs
             .first()
             .map(|(a, _)| u64::from(u32::from(*a)))
             .unwrap_or(0);
-        let mut dst_ip = Ipv4Addr::UNSPECIFIED;
+        let mut dst_ip = IpAddr::V4(Ipv4Addr::UNSPECIFIED);
         let mut next_hop = None;
-        if let Some(i) = p.layers.iter().position(|l| std::ptr::eq(l.def, &IP)) {
-            dst_ip = self.fill_ip_src(p, i)?;
-            next_hop = Some(
-                self.router
+        if let Some(i) = p.layers.iter().position(|l| is_ip(l.def)) {
+            dst_ip = self.fill_src(p, i)?;
+            // a group address is its own next hop, whatever the route says
+            next_hop = Some(match neigh::group_mac(dst_ip) {
+                Some(_) => dst_ip,
+                None => self
+                    .router
                     .hop(dst_ip)
                     .map(|h| h.next_hop(dst_ip))
                     .unwrap_or(dst_ip),
-            );
+            });
         }
         if let Some(i) = p.layers.iter().position(|l| std::ptr::eq(l.def, &ARP)) {
             let arp: &mut Layer = &mut p.layers[i];
@@ -313,21 +321,19 @@ impl Prep {
         }
         if !eth.is_set(0) {
             let d = match next_hop {
-                Some(nh) if !nh.is_broadcast() && !nh.is_multicast() => {
-                    self.neigh.resolve(nh, iface)?
-                }
-                _ => 0xffff_ffff_ffff,
+                Some(nh) => self.neigh.resolve(self.host, nh, iface)?,
+                None => 0xffff_ffff_ffff,
             };
             p.layers[0].set(0, Value::Int(u128::from(d)));
         }
         Ok(Ready {
             bytes: built(p)?,
-            dst: IpAddr::V4(dst_ip),
+            dst: dst_ip,
         })
     }
 
     /// The interface frames go out of: `iface=`, else the route of the first
-    /// packet's IP destination, else the default route's.
+    /// packet's IP or IPv6 destination, else the first interface that is up.
     pub fn l2_iface(
         &self,
         name: Option<&str>,
@@ -338,27 +344,25 @@ impl Prep {
         if let Some(n) = name {
             return find(n).ok_or_else(|| NetError::Usage(format!("no interface named {n:?}")));
         }
-        let dst = p
-            .and_then(|p| {
-                p.layers
-                    .iter()
-                    .position(|l| std::ptr::eq(l.def, &IP))
-                    .map(|i| p.field_int(i, crate::layers::ipv4::DST) as u32)
+        let dst = p.and_then(|p| {
+            let i = p.layers.iter().position(|l| is_ip(l.def))?;
+            Some(if std::ptr::eq(p.layers[i].def, &IPV6) {
+                IpAddr::V6(Ipv6Addr::from(p.field_wide(i, crate::layers::ipv6::DST)))
+            } else {
+                IpAddr::V4(Ipv4Addr::from(
+                    p.field_int(i, crate::layers::ipv4::DST) as u32
+                ))
             })
-            .map(Ipv4Addr::from)
-            .unwrap_or(Ipv4Addr::new(198, 18, 0, 0));
-        self.router
-            .hop(dst)
+        });
+        dst.and_then(|d| self.router.hop(d))
             .and_then(|h| find(&h.iface))
             .or_else(|| ifaces.iter().find(|i| !i.loopback && i.up).cloned())
             .ok_or_else(|| NetError::Usage("no interface to send frames on: pass iface=".into()))
     }
 }
 
-impl Default for Prep {
-    fn default() -> Self {
-        Prep::new()
-    }
+fn is_ip(def: &LayerDef) -> bool {
+    std::ptr::eq(def, &IP) || std::ptr::eq(def, &IPV6)
 }
 
 fn bpf(filter: &Option<String>, layer2: bool) -> Result<Option<Vec<sock::SockFilter>>, NetError> {
@@ -368,63 +372,49 @@ fn bpf(filter: &Option<String>, layer2: bool) -> Result<Option<Vec<sock::SockFil
         .transpose()
 }
 
-impl Network for System {
+/// Every host is a network: the engine over its sockets, with sources,
+/// routes and neighbours from its tables.
+impl<H: Host + ?Sized> Network for H {
     fn sr(
         &self,
         probes: &mut dyn Iterator<Item = Packet>,
         opts: &SrOptions,
         progress: &mut dyn FnMut(usize, usize),
     ) -> Result<SrResult, NetError> {
-        let mut prep = Prep::new();
+        let host: &dyn Host = &Dyn(self);
+        let mut prep = Prep::new(host);
         let layer2 = std::ptr::eq(opts.first, &ETHER);
-        if layer2 {
-            let mut probes = probes.peekable();
+        let mut probes = probes.peekable();
+        let (mut tx, rx, iface) = if layer2 {
             let iface = prep.l2_iface(opts.iface.as_deref(), probes.peek())?;
-            let (mut tx, rx) = sock::l2_channel(
-                iface.index,
-                &iface.name,
-                bpf(&opts.filter, true)?.as_deref(),
-            )?;
-            let mut ready = probes.map(|mut p| {
-                prep.layer2(&mut p, &iface).map_err(|error| Unready {
-                    error,
-                    bytes: p.build(),
-                })
-            });
-            engine::exchange(
-                &mut tx,
-                Box::new(rx),
-                opts.first,
-                &mut ready,
-                opts,
-                progress,
-            )
+            let (tx, rx) = self.l2_channel(&iface, bpf(&opts.filter, true)?.as_deref())?;
+            (tx, rx, Some(iface))
         } else {
             let index = match &opts.iface {
                 Some(n) => {
-                    route::iface_by_name(n)
+                    prep.router
+                        .ifaces()
+                        .iter()
+                        .find(|i| &i.name == n)
                         .ok_or_else(|| NetError::Usage(format!("no interface named {n:?}")))?
                         .index
                 }
                 None => 0,
             };
-            let rx = sock::l3_receiver(index, bpf(&opts.filter, false)?.as_deref())?;
-            let mut tx = sock::l3_sender()?;
-            let mut ready = probes.map(|mut p| {
-                prep.layer3(&mut p).map_err(|error| Unready {
-                    error,
-                    bytes: p.build(),
-                })
-            });
-            engine::exchange(
-                &mut tx,
-                Box::new(rx),
-                opts.first,
-                &mut ready,
-                opts,
-                progress,
-            )
-        }
+            let rx = self.l3_receiver(index, bpf(&opts.filter, false)?.as_deref())?;
+            (self.l3_sender()?, rx, None)
+        };
+        let mut ready = probes.map(|mut p| {
+            match &iface {
+                Some(i) => prep.layer2(&mut p, i),
+                None => prep.layer3(&mut p),
+            }
+            .map_err(|error| Unready {
+                error,
+                bytes: p.build(),
+            })
+        });
+        engine::exchange(tx.as_mut(), rx, opts.first, &mut ready, opts, progress)
     }
 
     fn send(
@@ -432,17 +422,18 @@ impl Network for System {
         pkts: &mut dyn Iterator<Item = Packet>,
         opts: &SendOptions,
     ) -> Result<SendReport, NetError> {
-        let mut prep = Prep::new();
+        let host: &dyn Host = &Dyn(self);
+        let mut prep = Prep::new(host);
         let mut pkts = pkts.peekable();
         if opts.layer2 {
             let iface = prep.l2_iface(opts.iface.as_deref(), pkts.peek())?;
-            let (mut tx, _rx) = sock::l2_channel(iface.index, &iface.name, None)?;
+            let (mut tx, _rx) = self.l2_channel(&iface, None)?;
             let mut ready = pkts.map(|mut p| prep.layer2(&mut p, &iface));
-            send_loop(&mut tx, &mut ready, opts)
+            send_loop(tx.as_mut(), &mut ready, opts)
         } else {
-            let mut tx = sock::l3_sender()?;
+            let mut tx = self.l3_sender()?;
             let mut ready = pkts.map(|mut p| prep.layer3(&mut p));
-            send_loop(&mut tx, &mut ready, opts)
+            send_loop(tx.as_mut(), &mut ready, opts)
         }
     }
 
@@ -451,10 +442,7 @@ impl Network for System {
         opts: &SniffOptions,
         on_packet: &mut dyn FnMut(WirePacket) -> bool,
     ) -> Result<usize, NetError> {
-        // one socket for the whole capture; a link that goes down and up (or
-        // an interface deleted and created again) does not end it
-        let mut rx =
-            frames::FrameSocket::open(opts.iface.as_deref(), true, bpf(&opts.filter, true)?)?;
+        let mut rx = self.capture(opts.iface.as_deref(), bpf(&opts.filter, true)?)?;
         let deadline = opts.timeout.and_then(crate::sys::deadline);
         let mut n = 0;
         loop {
@@ -467,13 +455,107 @@ impl Network for System {
                 .map(|d| d.saturating_duration_since(Instant::now()))
                 .unwrap_or(Duration::from_millis(50))
                 .min(Duration::from_millis(50));
-            if let Ok(Some(f)) = rx.next(wait)? {
+            if let Some((bytes, time)) = rx
+                .recv(wait)
+                .map_err(|e| NetError::Io(format!("capturing failed: {e}")))?
+            {
                 n += 1;
-                if !on_packet(WirePacket::new(&ETHER, f.bytes, f.time)) {
+                if !on_packet(WirePacket::new(&ETHER, &bytes, time)) {
                     return Ok(n);
                 }
             }
         }
+    }
+
+    fn route(&self, dst: IpAddr) -> Option<(route::Hop, Option<IpAddr>)> {
+        let host: &dyn Host = &Dyn(self);
+        let mut r = route::Router::of(host);
+        Some((r.hop(dst)?, r.source(host, dst)))
+    }
+
+    fn routes(&self) -> Vec<route::Route> {
+        Host::routes(self)
+    }
+}
+
+/// No network at all: for interpreters that only build and read packets
+/// (`--filter` expressions); every exchange is refused with the reason.
+pub struct Offline;
+
+impl Network for Offline {
+    fn sr(
+        &self,
+        _probes: &mut dyn Iterator<Item = Packet>,
+        _opts: &SrOptions,
+        _progress: &mut dyn FnMut(usize, usize),
+    ) -> Result<SrResult, NetError> {
+        Err(offline())
+    }
+    fn send(
+        &self,
+        _pkts: &mut dyn Iterator<Item = Packet>,
+        _opts: &SendOptions,
+    ) -> Result<SendReport, NetError> {
+        Err(offline())
+    }
+    fn sniff(
+        &self,
+        _opts: &SniffOptions,
+        _on_packet: &mut dyn FnMut(WirePacket) -> bool,
+    ) -> Result<usize, NetError> {
+        Err(offline())
+    }
+    fn route(&self, _dst: IpAddr) -> Option<(route::Hop, Option<IpAddr>)> {
+        None
+    }
+    fn routes(&self) -> Vec<route::Route> {
+        Vec::new()
+    }
+}
+
+fn offline() -> NetError {
+    NetError::Usage("this interpreter has no network (it only builds and reads packets)".into())
+}
+
+/// A `&H` seen as `&dyn Host` when `H` itself may be unsized.
+struct Dyn<'a, H: ?Sized>(&'a H);
+
+impl<H: Host + ?Sized> Host for Dyn<'_, H> {
+    fn interfaces(&self) -> Vec<route::Iface> {
+        self.0.interfaces()
+    }
+    fn routes(&self) -> Vec<route::Route> {
+        self.0.routes()
+    }
+    fn source(&self, dst: IpAddr) -> Option<IpAddr> {
+        self.0.source(dst)
+    }
+    fn neighbour(&self, ip: IpAddr, iface: &str) -> Option<u64> {
+        self.0.neighbour(ip, iface)
+    }
+    fn l3_sender(&self) -> Result<Box<dyn Tx>, NetError> {
+        self.0.l3_sender()
+    }
+    fn l3_receiver(
+        &self,
+        ifindex: u32,
+        bpf: Option<&[sock::SockFilter]>,
+    ) -> Result<Box<dyn Rx>, NetError> {
+        self.0.l3_receiver(ifindex, bpf)
+    }
+    fn l2_channel(
+        &self,
+        iface: &route::Iface,
+        bpf: Option<&[sock::SockFilter]>,
+    ) -> Result<Channel, NetError> {
+        self.0.l2_channel(iface, bpf)
+    }
+    fn capture(
+        &self,
+        iface: Option<&str>,
+        bpf: Option<Vec<sock::SockFilter>>,
+    ) -> Result<Box<dyn Rx>, NetError> {
+        self.0.capture(iface, bpf)
     }
 }
 

@@ -348,7 +348,10 @@ mod tests {
 
     fn helper() -> Helper {
         Helper {
-            interp: Rc::new(RefCell::new(Interp::new(vec![]))),
+            interp: Rc::new(RefCell::new(Interp::new(
+                vec![],
+                Rc::new(crate::net::Offline),
+            ))),
             color: false,
         }
     }

@@ -52,8 +52,8 @@ pub fn needs_more(text: &str) -> bool {
 const BANNER: &str =
     "packsmith — Scapy's language, thousands of times faster. help() for a tour, Ctrl-D to leave.";
 
-pub fn run(color: bool) -> i32 {
-    let interp = Rc::new(RefCell::new(Interp::new(vec![String::new()])));
+pub fn run(color: bool, net: Rc<dyn crate::net::Network>) -> i32 {
+    let interp = Rc::new(RefCell::new(Interp::new(vec![String::new()], net)));
     let config = Config::builder()
         .auto_add_history(false)
         .completion_type(rustyline::CompletionType::List)
