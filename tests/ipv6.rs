@@ -102,6 +102,21 @@ fn hostile_ipv6_bytes_never_panic() {
 }
 
 #[test]
+fn truncated_option_lists_rebuild_as_they_came() {
+    // found by the dissect fuzz target: an MLDv2 record claiming 8 bytes of
+    // auxdata with 2 left was padded to 4 on rebuild, as IPv4 options are;
+    // a Hop-by-Hop header cut inside its options likewise
+    let out = run("p = IPv6(dst='ff02::16')/ICMPv6MLReport2(records=[ICMPv6MLDMultAddrRec(dst='ff02::fb', auxdata=b'abcdefgh')])\n\
+        h = IPv6(dst='2001:2::1')/IPv6ExtHdrHopByHop(options=[RouterAlert(), PadN(optdata=b'abcdefgh')])/UDP()\n\
+        for b in (bytes(p), bytes(h)):\n\
+        \x20   for cut in range(1, 12):\n\
+        \x20       t = b[:-cut]\n\
+        \x20       print(len(bytes(IPv6(t))) - len(t), end=' ')\n\
+        print()");
+    assert_eq!(out.trim(), ["0"; 22].join(" "));
+}
+
+#[test]
 fn raw_ip_captures_carry_ipv6_for_tshark() {
     let dir = tempfile::tempdir().expect("tempdir");
     let f = dir.path().join("v6.pcap");

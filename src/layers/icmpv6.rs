@@ -449,6 +449,7 @@ pub static MLD_RECORDS: OptionFamily = OptionFamily {
     dispatch: |_| &MLD_RECORD,
     option_len: record_len,
     layout: None,
+    pad_to: 1,
 };
 
 const R2_RECORDS_NUMBER: usize = 4;

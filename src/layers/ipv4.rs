@@ -459,6 +459,7 @@ pub static IP_OPTIONS: OptionFamily = OptionFamily {
     dispatch,
     option_len,
     layout: None,
+    pad_to: 4,
 };
 
 pub static DEFS: &[&LayerDef] = &[

@@ -393,6 +393,7 @@ pub static HBH_OPTIONS: OptionFamily = OptionFamily {
     dispatch: opt_dispatch,
     option_len: opt_len,
     layout: Some(layout),
+    pad_to: 1,
 };
 
 fn options_len(l: &Layer) -> usize {

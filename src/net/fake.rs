@@ -353,11 +353,7 @@ impl Host for MemHost {
         Ok(Box::new(self.rx()))
     }
 
-    fn l2_channel(
-        &self,
-        iface: &Iface,
-        _bpf: Option<&[SockFilter]>,
-    ) -> Result<Channel, NetError> {
+    fn l2_channel(&self, iface: &Iface, _bpf: Option<&[SockFilter]>) -> Result<Channel, NetError> {
         let rx = self.rx();
         let tx = self.tx(self.frame_responder(iface.mac_value()));
         Ok((Box::new(tx), Box::new(rx)))

@@ -33,11 +33,7 @@ pub trait Host {
         bpf: Option<&[SockFilter]>,
     ) -> Result<Box<dyn Rx>, NetError>;
     /// Sends and receives whole frames on one interface.
-    fn l2_channel(
-        &self,
-        iface: &Iface,
-        bpf: Option<&[SockFilter]>,
-    ) -> Result<Channel, NetError>;
+    fn l2_channel(&self, iface: &Iface, bpf: Option<&[SockFilter]>) -> Result<Channel, NetError>;
     /// Receives every frame on `iface` (`None`: all), sent ones too, for sniffing.
     fn capture(
         &self,
@@ -88,11 +84,7 @@ impl Host for System {
         Ok(Box::new(super::sock::l3_receiver(ifindex, bpf)?))
     }
 
-    fn l2_channel(
-        &self,
-        iface: &Iface,
-        bpf: Option<&[SockFilter]>,
-    ) -> Result<Channel, NetError> {
+    fn l2_channel(&self, iface: &Iface, bpf: Option<&[SockFilter]>) -> Result<Channel, NetError> {
         let (tx, rx) = super::sock::l2_channel(iface.index, &iface.name, bpf)?;
         Ok((Box::new(tx), Box::new(rx)))
     }

@@ -256,12 +256,13 @@ fn write_fields(layers: &[Layer], i: usize, out: &mut Vec<u8>, rng: &mut Option<
     }
 }
 
-/// Layers whose header is padded to a multiple of 4 bytes (IP with options).
+/// The multiple a layer's header is padded to, from its option family (IP
+/// with options: 4 bytes).
 fn header_align(def: &super::decl::LayerDef) -> Option<usize> {
-    def.fields
-        .iter()
-        .any(|f| matches!(f.kind, Kind::Options(..)))
-        .then_some(4)
+    def.fields.iter().find_map(|f| match f.kind {
+        Kind::Options(fam, _) if fam.pad_to > 1 => Some(fam.pad_to),
+        _ => None,
+    })
 }
 
 /// The value an unset numeric field builds with.

@@ -270,6 +270,10 @@ pub struct OptionFamily {
     /// Writes the options when they need more than one after the other
     /// (IPv6 options are aligned and padded with Pad1/PadN).
     pub layout: Option<LayoutFn>,
+    /// The header holding the options is padded with zeros to a multiple of
+    /// this many bytes (IPv4: 4; 1 where the layout or the protocol pads, or
+    /// nothing does, as for MLDv2 records).
+    pub pad_to: usize,
 }
 
 /// What kind of thing a declaration describes.
