@@ -115,10 +115,11 @@ struct SockFprog {
 }
 
 /// Compiles tcpdump filter text to BPF with `tcpdump -dd` (`layer2`: for
-/// Ethernet frames, else for bare IPv4 packets).
+/// Ethernet frames, else for bare IPv4 and IPv6 packets, told apart by the
+/// version nibble as libpcap's raw link type does).
 pub fn compile_bpf(expr: &str, layer2: bool) -> Result<Vec<SockFilter>, NetError> {
     let out = std::process::Command::new("tcpdump")
-        .args(["-dd", "-y", if layer2 { "EN10MB" } else { "IPV4" }, expr])
+        .args(["-dd", "-y", if layer2 { "EN10MB" } else { "RAW" }, expr])
         .output()
         .map_err(|e| NetError::Usage(format!("BPF filters need tcpdump to compile them: {e}")))?;
     if !out.status.success() {
@@ -275,10 +276,50 @@ impl Rx for PnetRx {
     }
 }
 
-/// Receives IPv4 packets (link header removed) on one interface, or on all
-/// of them with `ifindex` 0.
+/// The kernel-side filter of the layer-3 receiver without a user filter:
+/// IPv4 and IPv6 only (the link's protocol, `skb->protocol`), so ARP and
+/// other frames never reach the matching thread.
+pub const IP_ONLY: [SockFilter; 5] = [
+    // ldh [SKF_AD_OFF + SKF_AD_PROTOCOL]
+    SockFilter {
+        code: 0x28,
+        jt: 0,
+        jf: 0,
+        k: 0xffff_f000,
+    },
+    // jeq #0x0800 -> accept
+    SockFilter {
+        code: 0x15,
+        jt: 2,
+        jf: 0,
+        k: 0x0800,
+    },
+    // jeq #0x86dd -> accept
+    SockFilter {
+        code: 0x15,
+        jt: 1,
+        jf: 0,
+        k: 0x86dd,
+    },
+    SockFilter {
+        code: 0x06,
+        jt: 0,
+        jf: 0,
+        k: 0,
+    },
+    SockFilter {
+        code: 0x06,
+        jt: 0,
+        jf: 0,
+        k: 0x0004_0000,
+    },
+];
+
+/// Receives IPv4 and IPv6 packets (link header removed) on one interface,
+/// or on all of them with `ifindex` 0; `bpf` (compiled for raw IP) or else
+/// [`IP_ONLY`] runs in the kernel.
 pub fn l3_receiver(ifindex: u32, bpf: Option<&[SockFilter]>) -> Result<PnetRx, NetError> {
-    let fd = packet_socket(false, bpf, false)?;
+    let fd = packet_socket(false, Some(bpf.unwrap_or(&IP_ONLY)), false)?;
     match pnet::datalink::channel(&pnet_iface(ifindex, "any"), config(fd, false)) {
         Ok(pnet::datalink::Channel::Ethernet(_tx, rx)) => Ok(PnetRx { rx }),
         Ok(_) => Err(NetError::Io("unexpected channel type".into())),
@@ -339,6 +380,9 @@ mod tests {
             }),
             "{p:?}"
         );
+        // layer-3 filters see IPv6 too: the program checks the version nibble
+        let p6 = compile_bpf("icmp6", false).expect("compiles");
+        assert!(p6.iter().any(|i| i.code == 0x15 && i.k == 0x60), "{p6:?}");
         assert!(matches!(
             compile_bpf("not a ((filter", true),
             Err(NetError::Usage(_))

@@ -1,0 +1,41 @@
+//! Frames over IPv6 in the netns lab (scripts/lab6.sh): `srp1` and `sendp`
+//! find the next hop's MAC by neighbour solicitation, as Scapy's
+//! getmacbyip6 does, with the kernel of r1 answering. Oracles are MACs read
+//! from `ip link` and the codes of the answers; waits are far beyond what
+//! the lab needs. Runs as root and skips with the reason elsewhere.
+
+mod common;
+use common::Lab;
+
+/// The MAC of `dev` in `node`'s namespace, as `ip -br link` prints it.
+fn mac(lab: &Lab, node: &str, dev: &str) -> String {
+    let o = lab.run(node, &["ip", "-br", "link", "show", "dev", dev]);
+    let text = String::from_utf8_lossy(&o.stdout).to_string();
+    text.split_whitespace()
+        .nth(2)
+        .unwrap_or_else(|| panic!("no MAC for {dev} in {text:?}"))
+        .to_string()
+}
+
+#[test]
+fn frames_reach_ipv6_targets_through_neighbour_discovery() {
+    let Some(lab) = Lab::up6("frames_reach_ipv6_targets_through_neighbour_discovery") else {
+        return;
+    };
+    let t = lab.var("TARGET_ADDR");
+    // the prober's only link is p-r1; r1's end is r1-p (scripts/lab6.sh)
+    let (mine, gw) = (mac(&lab, "prober", "p-r1"), mac(&lab, "r1", "r1-p"));
+    let (out, err, code) = lab.code(&format!(
+        "r = srp1(Ether()/IPv6(dst='{t}')/ICMPv6EchoRequest(id=4, data=b'nd'), iface='p-r1', timeout=10, verbose=0)\n\
+         print('none' if r is None else f'{{r[Ether].src}} {{r[Ether].dst}} {{r[IPv6].src}} {{r.payload.type}} {{r.payload.data}}')\n\
+         a, u = srp(Ether()/IPv6(dst='{t}', hlim=[1, 2])/ICMPv6EchoRequest(id=5), iface='p-r1', timeout=10, verbose=0)\n\
+         print(sorted((s[IPv6].hlim, r.payload.type) for s, r in a), len(u))\n\
+         sendp(Ether()/IPv6(dst='{t}')/ICMPv6EchoRequest(id=6), iface='p-r1', verbose=0)\n\
+         print('sent')"
+    ));
+    assert_eq!(code, 0, "{err}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines[0], format!("{gw} {mine} {t} 129 b'nd'"), "{out}");
+    assert_eq!(lines[1], "[(1, 3), (2, 3)] 0", "hop limits 1 and 2 expire at r1 and r2");
+    assert_eq!(lines[2], "sent");
+}
