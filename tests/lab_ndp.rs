@@ -36,6 +36,59 @@ fn frames_reach_ipv6_targets_through_neighbour_discovery() {
     assert_eq!(code, 0, "{err}");
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines[0], format!("{gw} {mine} {t} 129 b'nd'"), "{out}");
-    assert_eq!(lines[1], "[(1, 3), (2, 3)] 0", "hop limits 1 and 2 expire at r1 and r2");
+    assert_eq!(
+        lines[1], "[(1, 3), (2, 3)] 0",
+        "hop limits 1 and 2 expire at r1 and r2"
+    );
     assert_eq!(lines[2], "sent");
+}
+
+/// Link-scope destinations need an interface (`iface=`) and take their
+/// source from it: multicast echo to ff02::1 on r1's link to r2 is answered
+/// by r2, at layer 3 and at layer 2, and so is an echo to r2's link-local
+/// address itself.
+#[test]
+fn link_scope_echo_on_a_given_interface() {
+    let Some(lab) = Lab::up6("link_scope_echo_on_a_given_interface") else {
+        return;
+    };
+    let link_local = |dev: &str, node: &str| {
+        let o = lab.run(
+            node,
+            &[
+                "ip", "-6", "-br", "addr", "show", "dev", dev, "scope", "link",
+            ],
+        );
+        let t = String::from_utf8_lossy(&o.stdout).to_string();
+        t.split_whitespace()
+            .nth(2)
+            .and_then(|a| a.split('/').next())
+            .unwrap_or_else(|| panic!("no link-local address on {dev}: {t:?}"))
+            .to_string()
+    };
+    let (mine, peer) = (link_local("r1-r2", "r1"), link_local("r2-r1", "r2"));
+    let program = format!(
+        "a, u = sr(IPv6(dst='ff02::1')/ICMPv6EchoRequest(id=9), iface='r1-r2', multi=True, timeout=5, verbose=0)\n\
+         print(len(a), len(u), ' '.join(f'{{s[IPv6].src}} {{r[IPv6].src}} {{r.payload.type}}' for s, r in a))\n\
+         a, u = srp(Ether()/IPv6(dst='ff02::1')/ICMPv6EchoRequest(id=10), iface='r1-r2', multi=True, timeout=5, verbose=0)\n\
+         print(len(a), len(u), ' '.join(f'{{s[IPv6].src}} {{r[IPv6].src}} {{r.payload.type}}' for s, r in a))\n\
+         r = sr1(IPv6(dst='{peer}')/ICMPv6EchoRequest(id=11), iface='r1-r2', timeout=10, verbose=0)\n\
+         print(r[IPv6].src, r[IPv6].dst, r.payload.type)"
+    );
+    let bin = common::bin();
+    let o = lab.run("r1", &[bin.as_str(), "-c", &program]);
+    let out = String::from_utf8_lossy(&o.stdout).to_string();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    // r2 answers from the address its source selection picks towards our
+    // link-local one: its link-local or its global address on that link
+    let r2 = lab.var("R2_ADDR");
+    let lines: Vec<&str> = out.lines().collect();
+    for l in &lines[..2] {
+        let ok = [
+            format!("1 0 {mine} {peer} 129"),
+            format!("1 0 {mine} {r2} 129"),
+        ];
+        assert!(ok.contains(&l.to_string()), "{out}");
+    }
+    assert_eq!(lines[2], format!("{peer} {mine} 129"), "{out}");
 }

@@ -341,7 +341,7 @@ impl Host for MemHost {
         self.neighbours.get(&(ip, iface.to_string())).copied()
     }
 
-    fn l3_sender(&self) -> Result<Box<dyn Tx>, NetError> {
+    fn l3_sender(&self, _scope: u32) -> Result<Box<dyn Tx>, NetError> {
         Ok(Box::new(self.tx(self.responder.clone())))
     }
 

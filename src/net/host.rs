@@ -23,8 +23,9 @@ pub trait Host {
     /// The host's own neighbour table entry for `ip` on `iface` (ARP or
     /// NDP), without asking the network.
     fn neighbour(&self, ip: IpAddr, iface: &str) -> Option<u64>;
-    /// Sends IPv4 and IPv6 packets (the host adds the link header).
-    fn l3_sender(&self) -> Result<Box<dyn Tx>, NetError>;
+    /// Sends IPv4 and IPv6 packets (the host adds the link header);
+    /// link-scope IPv6 destinations go out of interface `scope` (an index).
+    fn l3_sender(&self, scope: u32) -> Result<Box<dyn Tx>, NetError>;
     /// Receives IPv4 and IPv6 packets, link header removed, on interface
     /// `ifindex` (0: all).
     fn l3_receiver(
@@ -72,8 +73,8 @@ impl Host for System {
         }
     }
 
-    fn l3_sender(&self) -> Result<Box<dyn Tx>, NetError> {
-        Ok(Box::new(super::sock::l3_sender()?))
+    fn l3_sender(&self, scope: u32) -> Result<Box<dyn Tx>, NetError> {
+        Ok(Box::new(super::sock::l3_sender(scope)?))
     }
 
     fn l3_receiver(

@@ -209,6 +209,9 @@ pub struct Prep<'h> {
     host: &'h dyn Host,
     pub router: route::Router,
     neigh: neigh::Cache,
+    /// The interface given for this exchange (`iface=`, or the one frames go
+    /// out of): link-scope IPv6 destinations take their source from it.
+    pub link: Option<String>,
 }
 
 impl<'h> Prep<'h> {
@@ -217,6 +220,7 @@ impl<'h> Prep<'h> {
             host,
             router: route::Router::of(host),
             neigh: neigh::Cache::default(),
+            link: None,
         }
     }
 
@@ -236,12 +240,18 @@ impl<'h> Prep<'h> {
             IpAddr::V4(Ipv4Addr::from(d as u32))
         };
         if !p.layers[i].is_set(src) {
-            let from = self.router.source(self.host, dst).ok_or_else(|| {
-                NetError::Usage(format!(
-                    "no route to {dst}: set {}(src=...) or add a route",
-                    p.layers[i].def.name
-                ))
-            })?;
+            let on_link = match (dst, &self.link) {
+                (IpAddr::V6(d), Some(l)) if sock::link_scoped(d) => self.router.link_source(l, d),
+                _ => None,
+            };
+            let from = on_link
+                .or_else(|| self.router.source(self.host, dst))
+                .ok_or_else(|| {
+                    NetError::Usage(format!(
+                        "no route to {dst}: set {}(src=...) or add a route",
+                        p.layers[i].def.name
+                    ))
+                })?;
             let v = match from {
                 IpAddr::V4(a) => u128::from(u32::from(a)),
                 IpAddr::V6(a) => u128::from(a),
@@ -332,6 +342,40 @@ impl<'h> Prep<'h> {
         })
     }
 
+    /// The index of interface `name` (`None`: 0, every interface).
+    pub fn l3_iface(&self, name: Option<&str>) -> Result<u32, NetError> {
+        match name {
+            Some(n) => Ok(self
+                .router
+                .ifaces()
+                .iter()
+                .find(|i| i.name == n)
+                .ok_or_else(|| NetError::Usage(format!("no interface named {n:?}")))?
+                .index),
+            None => Ok(0),
+        }
+    }
+
+    /// The interface link-scope IPv6 destinations go out of: `iface=`, else
+    /// the route of the first packet's destination (the first interface
+    /// with a route, as `ip route get` picks).
+    pub fn scope(&self, iface: u32, p: Option<&Packet>) -> u32 {
+        if iface != 0 {
+            return iface;
+        }
+        p.and_then(|p| {
+            p.layers.first().filter(|l| std::ptr::eq(l.def, &IPV6))?;
+            let dst = IpAddr::V6(Ipv6Addr::from(p.field_wide(0, crate::layers::ipv6::DST)));
+            let hop = self.router.hop(dst)?;
+            self.router
+                .ifaces()
+                .iter()
+                .find(|i| i.name == hop.iface)
+                .map(|i| i.index)
+        })
+        .unwrap_or(0)
+    }
+
     /// The interface frames go out of: `iface=`, else the route of the first
     /// packet's IP or IPv6 destination, else the first interface that is up.
     pub fn l2_iface(
@@ -385,24 +429,17 @@ impl<H: Host + ?Sized> Network for H {
         let mut prep = Prep::new(host);
         let layer2 = std::ptr::eq(opts.first, &ETHER);
         let mut probes = probes.peekable();
+        prep.link.clone_from(&opts.iface);
         let (mut tx, rx, iface) = if layer2 {
             let iface = prep.l2_iface(opts.iface.as_deref(), probes.peek())?;
+            prep.link = Some(iface.name.clone());
             let (tx, rx) = self.l2_channel(&iface, bpf(&opts.filter, true)?.as_deref())?;
             (tx, rx, Some(iface))
         } else {
-            let index = match &opts.iface {
-                Some(n) => {
-                    prep.router
-                        .ifaces()
-                        .iter()
-                        .find(|i| &i.name == n)
-                        .ok_or_else(|| NetError::Usage(format!("no interface named {n:?}")))?
-                        .index
-                }
-                None => 0,
-            };
+            let index = prep.l3_iface(opts.iface.as_deref())?;
             let rx = self.l3_receiver(index, bpf(&opts.filter, false)?.as_deref())?;
-            (self.l3_sender()?, rx, None)
+            let scope = prep.scope(index, probes.peek());
+            (self.l3_sender(scope)?, rx, None)
         };
         let mut ready = probes.map(|mut p| {
             match &iface {
@@ -425,13 +462,16 @@ impl<H: Host + ?Sized> Network for H {
         let host: &dyn Host = &Dyn(self);
         let mut prep = Prep::new(host);
         let mut pkts = pkts.peekable();
+        prep.link.clone_from(&opts.iface);
         if opts.layer2 {
             let iface = prep.l2_iface(opts.iface.as_deref(), pkts.peek())?;
+            prep.link = Some(iface.name.clone());
             let (mut tx, _rx) = self.l2_channel(&iface, None)?;
             let mut ready = pkts.map(|mut p| prep.layer2(&mut p, &iface));
             send_loop(tx.as_mut(), &mut ready, opts)
         } else {
-            let mut tx = self.l3_sender()?;
+            let index = prep.l3_iface(opts.iface.as_deref())?;
+            let mut tx = self.l3_sender(prep.scope(index, pkts.peek()))?;
             let mut ready = pkts.map(|mut p| prep.layer3(&mut p));
             send_loop(tx.as_mut(), &mut ready, opts)
         }
@@ -533,8 +573,8 @@ impl<H: Host + ?Sized> Host for Dyn<'_, H> {
     fn neighbour(&self, ip: IpAddr, iface: &str) -> Option<u64> {
         self.0.neighbour(ip, iface)
     }
-    fn l3_sender(&self) -> Result<Box<dyn Tx>, NetError> {
-        self.0.l3_sender()
+    fn l3_sender(&self, scope: u32) -> Result<Box<dyn Tx>, NetError> {
+        self.0.l3_sender(scope)
     }
     fn l3_receiver(
         &self,

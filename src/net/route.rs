@@ -331,6 +331,17 @@ impl Router {
         lookup_in(&self.table, &self.ifaces, dst)
     }
 
+    /// The source towards a link-scope `dst` on link `iface`: the link's
+    /// own link-local address, as the kernel picks it.
+    pub fn link_source(&self, iface: &str, dst: Ipv6Addr) -> Option<IpAddr> {
+        let link = self.ifaces.iter().find(|i| i.name == iface)?;
+        link.addrs6
+            .iter()
+            .find(|(a, _)| is_link_local(*a))
+            .map(|(a, _)| IpAddr::V6(*a))
+            .or_else(|| link.address_for(dst.into()))
+    }
+
     /// The source address for `dst`, asking `host` once per route.
     pub fn source(&mut self, host: &dyn super::host::Host, dst: IpAddr) -> Option<IpAddr> {
         let Some(hop) = self.hop(dst) else {
@@ -338,6 +349,11 @@ impl Router {
         };
         if hop.gateway.is_none() && self.ifaces.iter().any(|i| i.owns(dst)) {
             return Some(dst);
+        }
+        if let IpAddr::V6(d) = dst {
+            if super::sock::link_scoped(d) {
+                return self.link_source(&hop.iface, d);
+            }
         }
         let key = (hop.iface.clone(), hop.gateway, dst.is_ipv4());
         *self.sources.entry(key).or_insert_with(|| host.source(dst))
@@ -456,6 +472,27 @@ short line
         assert_eq!(mask(64, 128), u128::MAX << 64);
         assert_eq!(mask(0, 32), 0);
         assert_eq!(mask(128, 128), u128::MAX);
+        use super::super::sock::link_scoped;
+        for (a, scoped) in [
+            ("fe80::1", true),
+            ("ff02::1", true),
+            ("ff01::1", true),
+            ("ff05::2", false),
+            ("ff0e::1", false),
+            ("2001:2::1", false),
+        ] {
+            assert_eq!(link_scoped(a.parse().expect("v6")), scoped, "{a}");
+        }
+        let r = Router {
+            table: vec![],
+            ifaces: vec![i.clone()],
+            sources: Default::default(),
+        };
+        assert_eq!(
+            r.link_source("m0", "ff02::1".parse().expect("v6")),
+            Some(v6("fe80::1"))
+        );
+        assert_eq!(r.link_source("nope", "ff02::1".parse().expect("v6")), None);
         assert_eq!(mask(24, 32), 0xffff_ff00);
         assert_eq!(mask(200, 32), 0xffff_ffff);
     }

@@ -36,6 +36,17 @@ fn open_error(what: &str, e: io::Error) -> NetError {
 pub struct L3Tx {
     tx: pnet::transport::TransportSender,
     tx6: Option<socket2::Socket>,
+    /// The interface link-scope IPv6 destinations (fe80::/10, ff02::/16)
+    /// go out of (0: none chosen).
+    scope: u32,
+}
+
+/// Whether an IPv6 address only means something on one link (link-local
+/// unicast, interface- and link-local multicast): sending there needs an
+/// interface.
+pub fn link_scoped(a: std::net::Ipv6Addr) -> bool {
+    let s = a.segments()[0];
+    s & 0xffc0 == 0xfe80 || (s & 0xff00 == 0xff00 && s & 0x000f <= 2)
 }
 
 /// A raw IPv6 socket that sends our header as built.
@@ -60,7 +71,9 @@ fn raw6() -> io::Result<socket2::Socket> {
 
 const IPV6_HDRINCL: libc::c_int = 36;
 
-pub fn l3_sender() -> Result<L3Tx, NetError> {
+/// A layer-3 sender; link-scope IPv6 destinations go out of interface
+/// `scope` (an index, 0: refused by the kernel).
+pub fn l3_sender(scope: u32) -> Result<L3Tx, NetError> {
     use pnet::packet::ip::IpNextHeaderProtocol;
     use pnet::transport::{transport_channel, TransportChannelType};
     // protocol 255 (IPPROTO_RAW): send-only, header included
@@ -69,7 +82,11 @@ pub fn l3_sender() -> Result<L3Tx, NetError> {
         TransportChannelType::Layer3(IpNextHeaderProtocol(255)),
     )
     .map_err(|e| open_error("a raw IPv4 socket", e))?;
-    Ok(L3Tx { tx, tx6: None })
+    Ok(L3Tx {
+        tx,
+        tx6: None,
+        scope,
+    })
 }
 
 impl Tx for L3Tx {
@@ -91,7 +108,8 @@ impl Tx for L3Tx {
                 let Some(s) = self.tx6.as_ref() else {
                     return Err(io::Error::other("no raw IPv6 socket"));
                 };
-                let to = socket2::SockAddr::from(std::net::SocketAddrV6::new(d, 0, 0, 0));
+                let scope = if link_scoped(d) { self.scope } else { 0 };
+                let to = socket2::SockAddr::from(std::net::SocketAddrV6::new(d, 0, 0, scope));
                 s.send_to(bytes, &to).map(|_| ())
             }
         }
