@@ -6,7 +6,7 @@ use super::interp::{Args, Interp};
 use super::output;
 use super::value::*;
 use crate::tools::{ping, stdout_sink, sweep, traceroute};
-use std::net::Ipv4Addr;
+use std::net::IpAddr;
 
 macro_rules! commands {
     ($($name:literal => $f:ident : $doc:literal),* $(,)?) => {
@@ -22,12 +22,12 @@ commands! {
     "sweep" => c_sweep: "sweep(network, type=\"echo\", rate=None, timeout=1, retry=0, port=80): host discovery; returns the alive addresses",
 }
 
-fn host_arg(v: &Value) -> R<Ipv4Addr> {
+fn host_arg(v: &Value) -> R<IpAddr> {
     let s = v.text("host")?;
-    s.parse().map_err(|_| {
+    s.trim().parse().map_err(|_| {
         raise(
             "ValueError",
-            format!("{s:?} is not an IPv4 address (packsmith does not resolve names)"),
+            format!("{s:?} is not an IPv4 or IPv6 address (packsmith does not resolve names)"),
         )
     })
 }
@@ -140,7 +140,12 @@ fn c_traceroute(interp: &mut Interp, mut a: Args) -> R {
             },
         )?
         .clamp(1, 65535) as u16,
-        packet_len: int_kw(&mut a, "packet_len", 60)?.clamp(28, 65_000) as usize,
+        packet_len: int_kw(
+            &mut a,
+            "packet_len",
+            traceroute::default_packet_len(host) as i64,
+        )?
+        .clamp(if host.is_ipv6() { 48 } else { 28 }, 65_000) as usize,
         df: a.kw("df").is_some_and(|v| v.truthy()),
         json: false,
     };
