@@ -233,9 +233,9 @@ pub enum SweepType {
 
 #[derive(Args, Debug)]
 pub struct SweepArgs {
-    /// Network to sweep, e.g. 198.19.0.0/24
+    /// Network to sweep, e.g. 198.19.0.0/24 or 2001:2:0:100::/120 (at most 2^32 addresses)
     pub network: String,
-    /// Probe type
+    /// Probe type (IPv6: echo or syn)
     #[arg(long = "type", value_enum, default_value_t = SweepType::Echo)]
     pub kind: SweepType,
     /// Probes per second (default: as fast as possible)
@@ -256,11 +256,9 @@ pub struct SweepArgs {
 }
 
 pub fn sweep(a: SweepArgs) -> i32 {
-    let Some((base, prefix)) = crate::packet::layer::parse_net(&a.network)
-        .or_else(|| crate::packet::layer::parse_ipv4(&a.network).map(|x| (x, 32)))
-    else {
+    let Some((base, prefix)) = crate::tools::ip_net(&a.network) else {
         eprintln!(
-            "packsmith: {:?} is not an IPv4 network like 198.19.0.0/24",
+            "packsmith: {:?} is not an IPv4 or IPv6 network like 198.19.0.0/24 or 2001:2:0:100::/120",
             a.network
         );
         return 2;

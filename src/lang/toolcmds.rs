@@ -190,9 +190,12 @@ fn c_traceroute(interp: &mut Interp, mut a: Args) -> R {
 
 fn c_sweep(interp: &mut Interp, mut a: Args) -> R {
     let net_s = a.req(0, "network", "sweep")?.text("network")?;
-    let (base, prefix) = crate::packet::layer::parse_net(&net_s)
-        .or_else(|| crate::packet::layer::parse_ipv4(&net_s).map(|x| (x, 32)))
-        .ok_or_else(|| raise("ValueError", format!("{net_s:?} is not an IPv4 network")))?;
+    let (base, prefix) = crate::tools::ip_net(&net_s).ok_or_else(|| {
+        raise(
+            "ValueError",
+            format!("{net_s:?} is not an IPv4 or IPv6 network"),
+        )
+    })?;
     let probe = match a.kw("type").as_ref().and_then(|v| v.as_str()) {
         None | Some("echo") => sweep::Probe::Echo,
         Some("timestamp") => sweep::Probe::Timestamp,

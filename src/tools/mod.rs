@@ -82,6 +82,23 @@ pub fn icmp_error(l: &Layer) -> Option<(u64, u64)> {
     error.then_some((ty, code))
 }
 
+/// `base/prefix` or a lone address (a /32 or /128) of either family, the
+/// host bits cleared.
+pub fn ip_net(s: &str) -> Option<(IpAddr, u8)> {
+    use crate::packet::kinds::{IPV4, IPV6};
+    let s = s.trim();
+    if let Some((b, p)) = IPV4.parse_net(s) {
+        return Some((IpAddr::V4((b as u32).into()), p));
+    }
+    if let Some((b, p)) = IPV6.parse_net(s) {
+        return Some((IpAddr::V6(b.into()), p));
+    }
+    match s.parse::<IpAddr>().ok()? {
+        a @ IpAddr::V4(_) => Some((a, 32)),
+        a @ IpAddr::V6(_) => Some((a, 128)),
+    }
+}
+
 /// The family word error messages use.
 pub fn family(a: IpAddr) -> &'static str {
     if a.is_ipv6() {
