@@ -293,8 +293,10 @@ pub struct RespondArgs {
     /// Interface to answer on
     #[arg(long)]
     pub iface: String,
-    /// Networks whose addresses to answer for (repeatable; default: the interface's own)
-    #[arg(long = "addr")]
+    /// Networks whose addresses to answer for, IPv4 or IPv6 (repeatable;
+    /// default: the interface's own IPv4 addresses). For IPv6 addresses
+    /// neighbour solicitations are answered too.
+    #[arg(long = "addr", visible_alias = "owns")]
     pub addrs: Vec<String>,
     /// Request types to answer: any of echo, timestamp, info, mask
     #[arg(
@@ -328,19 +330,18 @@ pub struct RespondArgs {
 }
 
 pub fn respond(a: RespondArgs) -> i32 {
-    let mut owns = Vec::new();
+    let (mut owns, mut owns6) = (Vec::new(), Vec::new());
     for s in &a.addrs {
-        match crate::packet::layer::parse_net(s)
-            .or_else(|| crate::packet::layer::parse_ipv4(s).map(|x| (x, 32)))
-        {
-            Some(n) => owns.push(n),
+        match crate::tools::ip_net(s) {
+            Some((IpAddr::V4(b), p)) => owns.push((u32::from(b), p)),
+            Some((IpAddr::V6(b), p)) => owns6.push((u128::from(b), p)),
             None => {
-                eprintln!("packsmith: {s:?} is not an IPv4 network");
+                eprintln!("packsmith: {s:?} is not an IPv4 or IPv6 network");
                 return 2;
             }
         }
     }
-    if owns.is_empty() {
+    if owns.is_empty() && owns6.is_empty() {
         match crate::net::route::iface_by_name(&a.iface) {
             Some(i) => owns.extend(i.addrs.iter().map(|(a, _)| (u32::from(*a), 32u8))),
             None => {
@@ -389,6 +390,7 @@ pub fn respond(a: RespondArgs) -> i32 {
         return 2;
     }
     let mut o = respond::Options::new(&a.iface, owns, types, mask);
+    o.owns6 = owns6;
     o.count = a.count;
     o.timeout = a.timeout;
     o.rate_limit = a.rate_limit;
