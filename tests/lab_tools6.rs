@@ -376,3 +376,41 @@ fn respond6_answers_iputils_ping_through_neighbour_discovery() {
         "{err}"
     );
 }
+
+#[test]
+fn language_tools_take_ipv6() {
+    let Some(lab) = Lab::up6("language_tools_take_ipv6") else {
+        return;
+    };
+    warm(&lab);
+    let (out, err, code) = lab.code(
+        "s = ping('2001:2:0:100::1', count=2, interval=0.2, timeout=5)\n\
+         print('ping', s['transmitted'], s['received'], s['errors'])\n\
+         hops = traceroute('2001:2:0:10::1', mode='icmp', queries=1)\n\
+         print('trace', [(t, [r[0] + r[2] for r in rs if r]) for t, rs in hops])\n\
+         print('sweep', sorted(sweep('2001:2:0:100::/126', timeout=5)))\n\
+         try:\n\
+         \x20   ping('2001:2:0:100::1', type='mask', count=1)\n\
+         except Exception as e:\n\
+         \x20   print('refused', type(e).__name__)",
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    let tail: Vec<&str> = out
+        .lines()
+        .filter(|l| {
+            ["ping ", "trace ", "sweep ", "refused "]
+                .iter()
+                .any(|p| l.starts_with(p))
+        })
+        .collect();
+    assert_eq!(
+        tail,
+        vec![
+            "ping 2 2 0",
+            "trace [(1, ['2001:2::fe']), (2, ['2001:2:0:1::2!N'])]",
+            "sweep ['2001:2:0:100::', '2001:2:0:100::1', '2001:2:0:100::2', '2001:2:0:100::3']",
+            "refused ValueError",
+        ],
+        "{out}{err}"
+    );
+}

@@ -1,5 +1,6 @@
 //! The everyday tools as language functions: `ping`, `traceroute`, `sweep`.
-//! They print exactly as the subcommands do and return their results.
+//! They print exactly as the subcommands do and return their results; IPv4
+//! and IPv6 hosts and networks alike.
 
 use super::error::{raise, R};
 use super::interp::{Args, Interp};
@@ -17,9 +18,9 @@ macro_rules! commands {
 }
 
 commands! {
-    "ping" => c_ping: "ping(host, count=4, interval=1, timeout=10, size=56, ttl=None, df=False, type=\"echo\"): iputils-style ping; returns the statistics as a dict",
-    "traceroute" => c_traceroute: "traceroute(host, mode=\"udp\", max_ttl=30, queries=3, wait=5, port=None): returns [(ttl, [(addr, rtt_ms, note) or None, ...]), ...]",
-    "sweep" => c_sweep: "sweep(network, type=\"echo\", rate=None, timeout=1, retry=0, port=80): host discovery; returns the alive addresses",
+    "ping" => c_ping: "ping(host, count=4, interval=1, timeout=10, size=56, ttl=None, df=False, type=\"echo\"): iputils-style ping (ICMPv6 echo for an IPv6 host; timestamp and mask are IPv4 only); returns the statistics as a dict",
+    "traceroute" => c_traceroute: "traceroute(host, mode=\"udp\", max_ttl=30, queries=3, wait=5, port=None): IPv4 or IPv6; returns [(ttl, [(addr, rtt_ms, note) or None, ...]), ...]",
+    "sweep" => c_sweep: "sweep(network, type=\"echo\", rate=None, timeout=1, retry=0, port=80): host discovery over an IPv4 or IPv6 network (at most 2^32 addresses); returns the alive addresses",
 }
 
 fn host_arg(v: &Value) -> R<IpAddr> {
