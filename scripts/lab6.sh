@@ -27,7 +27,7 @@
 #   2001:2:0:13::/64  r2: blackhole route   -> silently dropped
 #   2001:2:0:3::/64   r1-responder link: r1 ::1 (r1-s); the responder's s-r1 has
 #                     IPv6 disabled, so only a userspace responder (packsmith
-#                     respond --addr 2001:2:0:3::/120) answers neighbour
+#                     respond --addr 2001:2:0:3::100/120) answers neighbour
 #                     solicitations and echo there
 #   2001:2:0:2::99    on r2's target link, nobody there -> ICMPv6 1/3 (address
 #                     unreachable) once neighbour discovery gives up (r2 sends one
@@ -56,7 +56,7 @@ UNREACH_NET=2001:2:0:10::/64
 PROHIBIT_NET=2001:2:0:11::/64
 DROP_NET=2001:2:0:13::/64
 R1_S_ADDR=2001:2:0:3::1
-RESPONDER_NET=2001:2:0:3::/120
+RESPONDER_NET=2001:2:0:3::100/120
 NOBODY_ADDR=2001:2:0:2::99
 MTU_LINK=1280
 
