@@ -63,6 +63,10 @@ fn ping6_matches_iputils() {
             owned(&["-c", "2", "-i", "0.2", "-W", "1", &lab.var("DROP_ADDR")]),
         ),
         ("-s 100", owned(&["-c", "1", "-s", "100", "-W", "5", &t])),
+        (
+            "-I source",
+            owned(&["-c", "1", "-I", &lab.var("PROBER_ADDR"), "-W", "5", &t]),
+        ),
     ];
     for (what, args) in cases {
         let a: Vec<&str> = args.iter().map(|s| s.as_str()).collect();

@@ -469,7 +469,12 @@ pub fn run(net: &dyn Network, o: &Options, sink: Sink) -> Result<Stats, NetError
             payload + headers
         ));
     } else if v6 {
-        sink(&format!("PING {}({}) {payload} data bytes", o.host, o.host));
+        // iputils names a source given with -I: "from 2001:2::1 : "
+        let from = o.source.map(|s| format!("from {s} : ")).unwrap_or_default();
+        sink(&format!(
+            "PING {}({}) {from}{payload} data bytes",
+            o.host, o.host
+        ));
     } else {
         sink(&format!(
             "PING {} ({}) {}({}) bytes of data.",
@@ -818,7 +823,7 @@ mod tests {
             .collect();
         assert_eq!(
             lines[0],
-            "PING 2001:2:0:100::1(2001:2:0:100::1) 56 data bytes"
+            "PING 2001:2:0:100::1(2001:2:0:100::1) from 2001:2::1 : 56 data bytes"
         );
         assert_eq!(
             lines[1],
