@@ -298,7 +298,7 @@ pub struct RespondArgs {
     /// neighbour solicitations are answered too.
     #[arg(long = "addr", visible_alias = "owns")]
     pub addrs: Vec<String>,
-    /// Request types to answer: any of echo, timestamp, info, mask
+    /// Request types to answer: any of echo (ICMP and ICMPv6), timestamp, info, mask
     #[arg(
         long,
         value_delimiter = ',',

@@ -43,7 +43,8 @@ pub struct Options {
     pub subnets: Vec<(u32, u8)>,
     /// Our MAC address (frames to other MACs are ignored); filled by `run`.
     pub mac: Option<[u8; 6]>,
-    /// Request types to answer (8, 13, 15, 17).
+    /// Request types to answer (8, 13, 15, 17); 8 answers ICMPv6 echo (128)
+    /// too. Neighbour solicitations for `owns6` are always answered.
     pub types: Vec<u64>,
     /// The mask given in address-mask replies.
     pub mask: Ipv4Addr,
