@@ -427,3 +427,51 @@ fn language_tools_take_ipv6() {
         "{out}{err}"
     );
 }
+
+/// ICMPv6 unreachable codes Linux routes never give: an nftables reject in
+/// r2 sends 1/5 (source address failed policy) and 1/6 (reject route);
+/// iputils prints "Unknown code 5/6" and traceroute(8) `!<5>`/`!<6>`, and so
+/// must we.
+#[test]
+fn icmpv6_codes_5_and_6_as_iputils_and_traceroute8() {
+    let Some(lab) = Lab::up6("icmpv6_codes_5_and_6") else {
+        return;
+    };
+    let rules = "table ip6 pk {\n chain f {\n  type filter hook forward priority 0;\n  \
+                 ip6 daddr 2001:2:0:100::a5 reject with icmpv6 type policy-fail\n  \
+                 ip6 daddr 2001:2:0:100::a6 reject with icmpv6 type reject-route\n }\n}\n";
+    let path = std::env::temp_dir().join(format!("pk6-nft-{}.nft", std::process::id()));
+    std::fs::write(&path, rules).expect("write the rules");
+    let nft = lab.run("r2", &["nft", "-f", &path.display().to_string()]);
+    let _ = std::fs::remove_file(&path);
+    if !nft.status.success() {
+        eprintln!(
+            "skipped icmpv6_codes_5_and_6: nft could not load the rules: {}",
+            common::text(&nft)
+        );
+        return;
+    }
+    warm(&lab);
+    for (addr, code) in [("2001:2:0:100::a5", 5), ("2001:2:0:100::a6", 6)] {
+        let (r, o) = both(
+            &lab,
+            &["ping", "-6", "-n", "-c", "1", "-W", "5", addr],
+            &["ping", "-6", "-c", "1", "-W", "5", addr],
+        );
+        assert_eq!(o, r, "ping 1/{code}");
+        assert!(
+            o.contains(&format!("Destination unreachable: Unknown code {code}")),
+            "{o}"
+        );
+        for mode in ["-I", "-U"] {
+            let ours_mode = if mode == "-U" { "--mode=udp" } else { mode };
+            let (r, o) = both(
+                &lab,
+                &["traceroute", "-6", "-n", mode, "-q", "1", addr],
+                &["traceroute", "-6", ours_mode, "-q", "1", addr],
+            );
+            assert_eq!(o, r, "traceroute {mode} 1/{code}");
+            assert!(o.ends_with(&format!("!<{code}>")), "{o}");
+        }
+    }
+}
