@@ -2,15 +2,18 @@
 # packsmith IPv6 network lab: four network namespaces in a line
 #
 #   prober --- router1 --- router2 ===(MTU 1280)=== target
+#                 |
+#                 +--- responder (a stub link with no kernel IPv6: for packsmith respond)
 #
 # Usage:
 #   scripts/lab6.sh check                exit 0 if this machine can run it, else print
 #                                        one line why and exit 77 (skip)
 #   scripts/lab6.sh up ID                create lab ID; prints KEY=VALUE lines on stdout
 #   scripts/lab6.sh down ID              delete lab ID (idempotent, always exits 0)
-#   scripts/lab6.sh exec ID NODE CMD...  run CMD in NODE's namespace (prober|r1|r2|target)
+#   scripts/lab6.sh exec ID NODE CMD...  run CMD in NODE's namespace
+#                                        (prober|r1|r2|target|responder)
 #
-# ID: 1-24 characters of [A-Za-z0-9_-]. Namespaces are named pk6-ID-{p,r1,r2,t}.
+# ID: 1-24 characters of [A-Za-z0-9_-]. Namespaces are named pk6-ID-{p,r1,r2,t,s}.
 # Every address is inside 2001:2::/48 (RFC 5180); nothing is created or changed
 # in the root namespace. No IPv4 is configured.
 #
@@ -22,6 +25,10 @@
 #   2001:2:0:10::/64  r2: unreachable route -> ICMPv6 1/0 (no route)
 #   2001:2:0:11::/64  r2: prohibit route    -> ICMPv6 1/1 (administratively prohibited)
 #   2001:2:0:13::/64  r2: blackhole route   -> silently dropped
+#   2001:2:0:3::/64   r1-responder link: r1 ::1 (r1-s); the responder's s-r1 has
+#                     IPv6 disabled, so only a userspace responder (packsmith
+#                     respond --addr 2001:2:0:3::100/120) answers neighbour
+#                     solicitations and echo there
 #   2001:2:0:2::99    on r2's target link, nobody there -> ICMPv6 1/3 (address
 #                     unreachable) once neighbour discovery gives up (r2 sends one
 #                     solicitation and waits 200 ms)
@@ -48,6 +55,8 @@ TARGET_ADDR=2001:2:0:100::1
 UNREACH_NET=2001:2:0:10::/64
 PROHIBIT_NET=2001:2:0:11::/64
 DROP_NET=2001:2:0:13::/64
+R1_S_ADDR=2001:2:0:3::1
+RESPONDER_NET=2001:2:0:3::100/120
 NOBODY_ADDR=2001:2:0:2::99
 MTU_LINK=1280
 
@@ -55,13 +64,14 @@ valid_id() { [[ ${1:-} =~ ^[A-Za-z0-9_-]{1,24}$ ]]; }
 set_names() {
     ID=$1
     P_NS=$PREFIX-$ID-p R1_NS=$PREFIX-$ID-r1 R2_NS=$PREFIX-$ID-r2 T_NS=$PREFIX-$ID-t
-    ALL_NS=("$P_NS" "$R1_NS" "$R2_NS" "$T_NS")
+    S_NS=$PREFIX-$ID-s
+    ALL_NS=("$P_NS" "$R1_NS" "$R2_NS" "$T_NS" "$S_NS")
 }
 ns_exists() { [[ -e /run/netns/$1 ]]; }
 node_ns() {
     case $1 in
         prober|p) echo "$P_NS" ;; r1) echo "$R1_NS" ;; r2) echo "$R2_NS" ;;
-        target|t) echo "$T_NS" ;; *) return 1 ;;
+        target|t) echo "$T_NS" ;; responder|s) echo "$S_NS" ;; *) return 1 ;;
     esac
 }
 
@@ -106,6 +116,10 @@ PROBER_NS=$P_NS
 R1_NS=$R1_NS
 R2_NS=$R2_NS
 TARGET_NS=$T_NS
+RESPONDER_NS=$S_NS
+RESPONDER_IF=s-r1
+RESPONDER_NET=$RESPONDER_NET
+RESPONDER_ROUTER=$R1_S_ADDR
 PROBER_ADDR=$P_ADDR
 R1_ADDR=$R1_P_ADDR
 R2_ADDR=$R2_ADDR
@@ -149,6 +163,7 @@ cmd_up() {
     nsctl "$R1_NS" "${COMMON_SYSCTLS[@]}" "${ROUTER_SYSCTLS[@]}"
     nsctl "$R2_NS" "${COMMON_SYSCTLS[@]}" "${ROUTER_SYSCTLS[@]}"
     nsctl "$T_NS" "${COMMON_SYSCTLS[@]}"
+    nsctl "$S_NS" "${COMMON_SYSCTLS[@]}"
 
     ip -n "$P_NS" -batch - <<EOF
 link set lo up
@@ -160,10 +175,13 @@ EOF
     ip -n "$R1_NS" -batch - <<EOF
 link set lo up
 link add r1-r2 type veth peer name r2-r1 netns $R2_NS
+link add r1-s type veth peer name s-r1 netns $S_NS
 addr add $R1_P_ADDR/64 dev r1-p nodad
 addr add $R1_ADDR/64 dev r1-r2 nodad
+addr add $R1_S_ADDR/64 dev r1-s nodad
 link set r1-p up
 link set r1-r2 up
+link set r1-s up
 route add default via $R2_ADDR dev r1-r2
 EOF
     ip -n "$R2_NS" -batch - <<EOF
@@ -187,6 +205,12 @@ addr add $T_LINK_ADDR/64 dev t-r2 nodad
 link set t-r2 up
 route add local $TARGET_NET dev lo
 route add default via $R2_T_ADDR dev t-r2
+EOF
+    # the responder's link carries no kernel IPv6: nothing but packsmith answers
+    nsctl "$S_NS" net.ipv6.conf.s-r1.disable_ipv6=1
+    ip -n "$S_NS" -batch - <<EOF
+link set lo up
+link set s-r1 up
 EOF
     UP_OK=1
     trap - EXIT INT TERM HUP
@@ -231,7 +255,7 @@ case $cmd in
     exec)
         [[ $# -ge 3 ]] && valid_id "$1" || usage
         set_names "$1"
-        ns=$(node_ns "$2") || die "unknown node '$2' (prober|r1|r2|target)"
+        ns=$(node_ns "$2") || die "unknown node '$2' (prober|r1|r2|target|responder)"
         ns_exists "$ns" || die "lab $1 does not exist"
         shift 2
         exec ip netns exec "$ns" "$@"

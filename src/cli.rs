@@ -4,7 +4,7 @@
 use crate::net::{NetError, System};
 use crate::tools::{ping, read, respond, stdout_sink, sweep, traceroute};
 use clap::{Args, ValueEnum};
-use std::net::Ipv4Addr;
+use std::net::{IpAddr, Ipv4Addr};
 
 /// Exit code for an engine error (77: missing privilege).
 fn fail(e: NetError) -> i32 {
@@ -14,6 +14,24 @@ fn fail(e: NetError) -> i32 {
         NetError::Usage(_) => 2,
         NetError::Io(_) => 1,
     }
+}
+
+/// An IPv4 or IPv6 address; `-4`/`-6` (iputils' flags) require that family.
+fn ip_addr(host: &str, v4: bool, v6: bool) -> Result<IpAddr, i32> {
+    let a: IpAddr = host.trim().parse().map_err(|_| {
+        eprintln!(
+            "packsmith: {host:?} is not an IPv4 or IPv6 address (packsmith does not resolve names)"
+        );
+        2
+    })?;
+    if (v4 && a.is_ipv6()) || (v6 && a.is_ipv4()) {
+        eprintln!(
+            "packsmith: {host}: address family not supported with -{}",
+            if v4 { 4 } else { 6 }
+        );
+        return Err(2);
+    }
+    Ok(a)
 }
 
 fn addr(host: &str) -> Result<Ipv4Addr, i32> {
@@ -32,8 +50,14 @@ pub enum PingType {
 
 #[derive(Args, Debug)]
 pub struct PingArgs {
-    /// IPv4 address to ping
+    /// IPv4 or IPv6 address to ping
     pub host: String,
+    /// Only IPv4 (the host must be an IPv4 address)
+    #[arg(short = '4', conflicts_with = "ipv6")]
+    pub ipv4: bool,
+    /// Only IPv6: ICMPv6 echo (the host must be an IPv6 address)
+    #[arg(short = '6')]
+    pub ipv6: bool,
     /// Stop after COUNT probes (default: until Ctrl-C)
     #[arg(short = 'c')]
     pub count: Option<u64>,
@@ -46,7 +70,7 @@ pub struct PingArgs {
     /// Payload bytes of echo requests
     #[arg(short = 's', default_value_t = 56)]
     pub size: usize,
-    /// IP time to live
+    /// IP time to live (IPv6: hop limit)
     #[arg(short = 't')]
     pub ttl: Option<u8>,
     /// Path MTU discovery: "do" sets don't-fragment, "dont"/"want" do not
@@ -55,7 +79,7 @@ pub struct PingArgs {
     /// Source address
     #[arg(short = 'S', short_alias = 'I')]
     pub source: Option<String>,
-    /// Request type: echo (8/0), timestamp (13/14) or mask (17/18)
+    /// Request type: echo (8/0; IPv6 128/129), timestamp (13/14) or mask (17/18), IPv4 only
     #[arg(long = "type", value_enum, default_value_t = PingType::Echo)]
     pub kind: PingType,
     /// Quiet: only the header and the statistics
@@ -70,11 +94,16 @@ pub struct PingArgs {
 }
 
 pub fn ping(a: PingArgs) -> i32 {
-    let host = match addr(&a.host) {
+    let host = match ip_addr(&a.host, a.ipv4, a.ipv6) {
         Ok(h) => h,
         Err(c) => return c,
     };
-    let source = match a.source.as_deref().map(addr).transpose() {
+    let source = match a
+        .source
+        .as_deref()
+        .map(|s| ip_addr(s, host.is_ipv4(), host.is_ipv6()))
+        .transpose()
+    {
         Ok(s) => s,
         Err(c) => return c,
     };
@@ -111,15 +140,20 @@ pub enum TraceMode {
 
 #[derive(Args, Debug)]
 pub struct TracerouteArgs {
-    /// IPv4 address to trace
+    /// IPv4 or IPv6 address to trace
     pub host: String,
-    /// Whole packet length in bytes
-    #[arg(default_value_t = 60)]
-    pub packet_len: usize,
-    /// Set don't-fragment (see !F-<mtu> from routers)
+    /// Whole packet length in bytes (default 60, IPv6 80)
+    pub packet_len: Option<usize>,
+    /// Only IPv4 (the host must be an IPv4 address)
+    #[arg(short = '4', conflicts_with = "ipv6")]
+    pub ipv4: bool,
+    /// Only IPv6 (the host must be an IPv6 address)
+    #[arg(short = '6')]
+    pub ipv6: bool,
+    /// Set don't-fragment (see !F-<mtu> from routers; IPv6 probes never fragment)
     #[arg(short = 'F')]
     pub df: bool,
-    /// Probe with ICMP echo (traceroute -I)
+    /// Probe with ICMP echo (traceroute -I; ICMPv6 echo for IPv6)
     #[arg(short = 'I', conflicts_with_all = ["tcp", "mode"])]
     pub icmp: bool,
     /// Probe with TCP SYN (traceroute -T)
@@ -155,7 +189,7 @@ pub struct TracerouteArgs {
 }
 
 pub fn traceroute(a: TracerouteArgs) -> i32 {
-    let host = match addr(&a.host) {
+    let host = match ip_addr(&a.host, a.ipv4, a.ipv6) {
         Ok(h) => h,
         Err(c) => return c,
     };
@@ -177,7 +211,10 @@ pub fn traceroute(a: TracerouteArgs) -> i32 {
         } else {
             33434
         }),
-        packet_len: a.packet_len.clamp(28, 65_000),
+        packet_len: a
+            .packet_len
+            .unwrap_or(traceroute::default_packet_len(host))
+            .clamp(if host.is_ipv6() { 48 } else { 28 }, 65_000),
         df: a.df,
         json: a.json,
     };
@@ -196,9 +233,9 @@ pub enum SweepType {
 
 #[derive(Args, Debug)]
 pub struct SweepArgs {
-    /// Network to sweep, e.g. 198.19.0.0/24
+    /// Network to sweep, e.g. 198.19.0.0/24 or 2001:2:0:100::/120 (at most 2^32 addresses)
     pub network: String,
-    /// Probe type
+    /// Probe type (IPv6: echo or syn)
     #[arg(long = "type", value_enum, default_value_t = SweepType::Echo)]
     pub kind: SweepType,
     /// Probes per second (default: as fast as possible)
@@ -219,11 +256,9 @@ pub struct SweepArgs {
 }
 
 pub fn sweep(a: SweepArgs) -> i32 {
-    let Some((base, prefix)) = crate::packet::layer::parse_net(&a.network)
-        .or_else(|| crate::packet::layer::parse_ipv4(&a.network).map(|x| (x, 32)))
-    else {
+    let Some((base, prefix)) = crate::tools::ip_net(&a.network) else {
         eprintln!(
-            "packsmith: {:?} is not an IPv4 network like 198.19.0.0/24",
+            "packsmith: {:?} is not an IPv4 or IPv6 network like 198.19.0.0/24 or 2001:2:0:100::/120",
             a.network
         );
         return 2;
@@ -258,10 +293,12 @@ pub struct RespondArgs {
     /// Interface to answer on
     #[arg(long)]
     pub iface: String,
-    /// Networks whose addresses to answer for (repeatable; default: the interface's own)
-    #[arg(long = "addr")]
+    /// Networks whose addresses to answer for, IPv4 or IPv6 (repeatable;
+    /// default: the interface's own IPv4 addresses). For IPv6 addresses
+    /// neighbour solicitations are answered too.
+    #[arg(long = "addr", visible_alias = "owns")]
     pub addrs: Vec<String>,
-    /// Request types to answer: any of echo, timestamp, info, mask
+    /// Request types to answer: any of echo (ICMP and ICMPv6), timestamp, info, mask
     #[arg(
         long,
         value_delimiter = ',',
@@ -293,19 +330,18 @@ pub struct RespondArgs {
 }
 
 pub fn respond(a: RespondArgs) -> i32 {
-    let mut owns = Vec::new();
+    let (mut owns, mut owns6) = (Vec::new(), Vec::new());
     for s in &a.addrs {
-        match crate::packet::layer::parse_net(s)
-            .or_else(|| crate::packet::layer::parse_ipv4(s).map(|x| (x, 32)))
-        {
-            Some(n) => owns.push(n),
+        match crate::tools::ip_net(s) {
+            Some((IpAddr::V4(b), p)) => owns.push((u32::from(b), p)),
+            Some((IpAddr::V6(b), p)) => owns6.push((u128::from(b), p)),
             None => {
-                eprintln!("packsmith: {s:?} is not an IPv4 network");
+                eprintln!("packsmith: {s:?} is not an IPv4 or IPv6 network");
                 return 2;
             }
         }
     }
-    if owns.is_empty() {
+    if owns.is_empty() && owns6.is_empty() {
         match crate::net::route::iface_by_name(&a.iface) {
             Some(i) => owns.extend(i.addrs.iter().map(|(a, _)| (u32::from(*a), 32u8))),
             None => {
@@ -354,6 +390,7 @@ pub fn respond(a: RespondArgs) -> i32 {
         return 2;
     }
     let mut o = respond::Options::new(&a.iface, owns, types, mask);
+    o.owns6 = owns6;
     o.count = a.count;
     o.timeout = a.timeout;
     o.rate_limit = a.rate_limit;

@@ -3,58 +3,7 @@
 //! same lab in the same test: same hops, same error texts, same loss figures.
 
 mod common;
-use common::Lab;
-
-/// Hides what legitimately differs between two runs: times.
-fn normalize(s: &str) -> String {
-    let t = regex::Regex::new(r"time=\d+(\.\d+)? ms")
-        .expect("re")
-        .replace_all(s, "time=T ms");
-    let t = regex::Regex::new(r"time \d+ms")
-        .expect("re")
-        .replace_all(&t, "time Tms");
-    let t = regex::Regex::new(r"rtt min/avg/max/mdev = \S+ ms")
-        .expect("re")
-        .replace_all(&t, "rtt T");
-    let t = regex::Regex::new(r"\d+\.\d+ ms")
-        .expect("re")
-        .replace_all(&t, "T ms");
-    t.lines().map(str::trim_end).collect::<Vec<_>>().join("\n")
-}
-
-/// Runs the reference tool and packsmith against the same lab. traceroute(8)'s
-/// adaptive wait (`-w MAX,HERE,NEAR`: give up on a probe HERE times the round
-/// trip of an answer already seen) expires under load and prints `*` for a hop
-/// that did answer, so the reference always gets fixed waits that cannot
-/// expire in the lab: the MAX packsmith is given (5 s by default), HERE and
-/// NEAR off.
-fn both(lab: &Lab, reference: &[&str], ours: &[&str]) -> (String, String) {
-    let mut reference: Vec<&str> = reference.to_vec();
-    let fixed_wait;
-    if reference.first() == Some(&"traceroute") {
-        let max = ours
-            .iter()
-            .position(|a| *a == "-w")
-            .and_then(|i| ours.get(i + 1))
-            .copied()
-            .unwrap_or("5");
-        fixed_wait = format!("{max},0,0");
-        if let Some(i) = reference.iter().position(|a| *a == "-w") {
-            reference.remove(i);
-            if i < reference.len() {
-                reference.remove(i);
-            }
-        }
-        reference.insert(1, "-w");
-        reference.insert(2, &fixed_wait);
-    }
-    let r = lab.run("prober", &reference);
-    let o = lab.packsmith(ours);
-    (
-        normalize(&String::from_utf8_lossy(&r.stdout)),
-        normalize(&String::from_utf8_lossy(&o.stdout)),
-    )
-}
+use common::{both, Lab, Watched};
 
 #[test]
 fn ping_matches_iputils() {
@@ -346,69 +295,6 @@ fn sweep_finds_hosts_and_errors() {
             .count(),
         4
     );
-}
-
-/// A process in a lab namespace whose stdout lines are collected as they come.
-struct Watched {
-    child: std::process::Child,
-    lines: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
-}
-
-impl Watched {
-    fn start(lab: &Lab, node: &str, args: &[&str]) -> Watched {
-        use std::io::BufRead;
-        let mut child = std::process::Command::new("ip")
-            .args(["netns", "exec", &lab.ns(node), &common::bin()])
-            .args(args)
-            .env("NO_COLOR", "1")
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .expect("start packsmith");
-        let lines = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
-        let (out, l2) = (child.stdout.take().expect("stdout"), lines.clone());
-        std::thread::spawn(move || {
-            for l in std::io::BufReader::new(out).lines().map_while(Result::ok) {
-                if let Ok(mut v) = l2.lock() {
-                    v.push(l);
-                }
-            }
-        });
-        Watched { child, lines }
-    }
-
-    fn text(&self) -> String {
-        self.lines.lock().map(|v| v.join("\n")).unwrap_or_default()
-    }
-
-    /// Polls (generous bound) until a line contains `what`.
-    fn wait_for(&self, what: &str) {
-        let until = std::time::Instant::now() + std::time::Duration::from_secs(60);
-        while !self.text().contains(what) {
-            assert!(
-                std::time::Instant::now() < until,
-                "no line with {what:?}:\n{}",
-                self.text()
-            );
-            std::thread::sleep(std::time::Duration::from_millis(20));
-        }
-    }
-
-    /// Ctrl-C, then everything it printed (stdout, stderr).
-    fn stop(self) -> (String, String) {
-        let _ = std::process::Command::new("kill")
-            .args(["-INT", &self.child.id().to_string()])
-            .status();
-        let Watched { child, lines } = self;
-        let out = child.wait_with_output().expect("responder ends");
-        // the reader thread holds stdout; give it the rest
-        let until = std::time::Instant::now() + std::time::Duration::from_secs(10);
-        while std::sync::Arc::strong_count(&lines) > 1 && std::time::Instant::now() < until {
-            std::thread::sleep(std::time::Duration::from_millis(10));
-        }
-        let text = lines.lock().map(|v| v.join("\n")).unwrap_or_default();
-        (text, String::from_utf8_lossy(&out.stderr).to_string())
-    }
 }
 
 /// The target's kernel stops answering echo itself, so every echo reply the

@@ -1,12 +1,13 @@
 //! The everyday tools as language functions: `ping`, `traceroute`, `sweep`.
-//! They print exactly as the subcommands do and return their results.
+//! They print exactly as the subcommands do and return their results; IPv4
+//! and IPv6 hosts and networks alike.
 
 use super::error::{raise, R};
 use super::interp::{Args, Interp};
 use super::output;
 use super::value::*;
 use crate::tools::{ping, stdout_sink, sweep, traceroute};
-use std::net::Ipv4Addr;
+use std::net::IpAddr;
 
 macro_rules! commands {
     ($($name:literal => $f:ident : $doc:literal),* $(,)?) => {
@@ -17,17 +18,17 @@ macro_rules! commands {
 }
 
 commands! {
-    "ping" => c_ping: "ping(host, count=4, interval=1, timeout=10, size=56, ttl=None, df=False, type=\"echo\"): iputils-style ping; returns the statistics as a dict",
-    "traceroute" => c_traceroute: "traceroute(host, mode=\"udp\", max_ttl=30, queries=3, wait=5, port=None): returns [(ttl, [(addr, rtt_ms, note) or None, ...]), ...]",
-    "sweep" => c_sweep: "sweep(network, type=\"echo\", rate=None, timeout=1, retry=0, port=80): host discovery; returns the alive addresses",
+    "ping" => c_ping: "ping(host, count=4, interval=1, timeout=10, size=56, ttl=None, df=False, type=\"echo\"): iputils-style ping (ICMPv6 echo for an IPv6 host; timestamp and mask are IPv4 only); returns the statistics as a dict",
+    "traceroute" => c_traceroute: "traceroute(host, mode=\"udp\", max_ttl=30, queries=3, wait=5, port=None): IPv4 or IPv6; returns [(ttl, [(addr, rtt_ms, note) or None, ...]), ...]",
+    "sweep" => c_sweep: "sweep(network, type=\"echo\", rate=None, timeout=1, retry=0, port=80): host discovery over an IPv4 or IPv6 network (at most 2^32 addresses); returns the alive addresses",
 }
 
-fn host_arg(v: &Value) -> R<Ipv4Addr> {
+fn host_arg(v: &Value) -> R<IpAddr> {
     let s = v.text("host")?;
-    s.parse().map_err(|_| {
+    s.trim().parse().map_err(|_| {
         raise(
             "ValueError",
-            format!("{s:?} is not an IPv4 address (packsmith does not resolve names)"),
+            format!("{s:?} is not an IPv4 or IPv6 address (packsmith does not resolve names)"),
         )
     })
 }
@@ -140,7 +141,12 @@ fn c_traceroute(interp: &mut Interp, mut a: Args) -> R {
             },
         )?
         .clamp(1, 65535) as u16,
-        packet_len: int_kw(&mut a, "packet_len", 60)?.clamp(28, 65_000) as usize,
+        packet_len: int_kw(
+            &mut a,
+            "packet_len",
+            traceroute::default_packet_len(host) as i64,
+        )?
+        .clamp(if host.is_ipv6() { 48 } else { 28 }, 65_000) as usize,
         df: a.kw("df").is_some_and(|v| v.truthy()),
         json: false,
     };
@@ -185,9 +191,12 @@ fn c_traceroute(interp: &mut Interp, mut a: Args) -> R {
 
 fn c_sweep(interp: &mut Interp, mut a: Args) -> R {
     let net_s = a.req(0, "network", "sweep")?.text("network")?;
-    let (base, prefix) = crate::packet::layer::parse_net(&net_s)
-        .or_else(|| crate::packet::layer::parse_ipv4(&net_s).map(|x| (x, 32)))
-        .ok_or_else(|| raise("ValueError", format!("{net_s:?} is not an IPv4 network")))?;
+    let (base, prefix) = crate::tools::ip_net(&net_s).ok_or_else(|| {
+        raise(
+            "ValueError",
+            format!("{net_s:?} is not an IPv4 or IPv6 network"),
+        )
+    })?;
     let probe = match a.kw("type").as_ref().and_then(|v| v.as_str()) {
         None | Some("echo") => sweep::Probe::Echo,
         Some("timestamp") => sweep::Probe::Timestamp,

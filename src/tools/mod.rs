@@ -9,7 +9,104 @@ pub mod respond;
 pub mod sweep;
 pub mod traceroute;
 
+use crate::layers::{ipv4, ipv6};
+use crate::packet::{Layer, Value};
+use std::net::IpAddr;
 use std::sync::Arc;
+
+/// The IP header of a probe to `dst` (IPv4 or IPv6 by the address), with
+/// its TTL / hop limit and, when given, its source (of the same family).
+pub fn ip_layer(dst: IpAddr, src: Option<IpAddr>, ttl: u8) -> Layer {
+    match dst {
+        IpAddr::V4(d) => {
+            let mut ip = Layer::new(&ipv4::IP);
+            ip.set(ipv4::DST, Value::Int(u128::from(u32::from(d))));
+            if let Some(IpAddr::V4(s)) = src {
+                ip.set(ipv4::SRC, Value::Int(u128::from(u32::from(s))));
+            }
+            ip.set(ipv4::TTL, Value::Int(u128::from(ttl)));
+            ip
+        }
+        IpAddr::V6(d) => {
+            let mut ip = Layer::new(&ipv6::IPV6_LAYER);
+            ip.set(ipv6::DST, Value::Int(u128::from(d)));
+            if let Some(IpAddr::V6(s)) = src {
+                ip.set(ipv6::SRC, Value::Int(u128::from(s)));
+            }
+            ip.set(ipv6::HLIM, Value::Int(u128::from(ttl)));
+            ip
+        }
+    }
+}
+
+/// Whether `l` is an IPv6 header (else IPv4 is assumed).
+pub fn is_v6(l: &Layer) -> bool {
+    std::ptr::eq(l.def, &ipv6::IPV6_LAYER)
+}
+
+/// Source address of an IP or IPv6 header.
+pub fn ip_src(l: &Layer) -> IpAddr {
+    if is_v6(l) {
+        IpAddr::V6(l.wide(ipv6::SRC).into())
+    } else {
+        IpAddr::V4((l.int(ipv4::SRC) as u32).into())
+    }
+}
+
+/// Destination address of an IP or IPv6 header.
+pub fn ip_dst(l: &Layer) -> IpAddr {
+    if is_v6(l) {
+        IpAddr::V6(l.wide(ipv6::DST).into())
+    } else {
+        IpAddr::V4((l.int(ipv4::DST) as u32).into())
+    }
+}
+
+/// TTL or hop limit.
+pub fn ip_ttl(l: &Layer) -> u64 {
+    if is_v6(l) {
+        l.int(ipv6::HLIM)
+    } else {
+        l.int(ipv4::TTL)
+    }
+}
+
+/// `(type, code)` of an ICMP or ICMPv6 error message layer (IPv4 3, 4, 5,
+/// 11, 12; ICMPv6 1-4), `None` for anything else.
+pub fn icmp_error(l: &Layer) -> Option<(u64, u64)> {
+    let (ty, code) = (l.int(0), l.int(1));
+    let error = match l.def.name {
+        "ICMP" => ipv4::ICMP_ERROR_TYPES.contains(&ty),
+        n => n.starts_with("ICMPv6") && (1..=4).contains(&ty),
+    };
+    error.then_some((ty, code))
+}
+
+/// `base/prefix` or a lone address (a /32 or /128) of either family, the
+/// host bits cleared.
+pub fn ip_net(s: &str) -> Option<(IpAddr, u8)> {
+    use crate::packet::kinds::{IPV4, IPV6};
+    let s = s.trim();
+    if let Some((b, p)) = IPV4.parse_net(s) {
+        return Some((IpAddr::V4((b as u32).into()), p));
+    }
+    if let Some((b, p)) = IPV6.parse_net(s) {
+        return Some((IpAddr::V6(b.into()), p));
+    }
+    match s.parse::<IpAddr>().ok()? {
+        a @ IpAddr::V4(_) => Some((a, 32)),
+        a @ IpAddr::V6(_) => Some((a, 128)),
+    }
+}
+
+/// The family word error messages use.
+pub fn family(a: IpAddr) -> &'static str {
+    if a.is_ipv6() {
+        "IPv6"
+    } else {
+        "IPv4"
+    }
+}
 
 /// Where a tool's output lines go (called from the receiver thread too).
 pub type Sink = Arc<dyn Fn(&str) + Send + Sync>;

@@ -11,14 +11,23 @@
 //! kernel's icmp_ratelimit). Everything else is refused and counted by
 //! reason ([`Reason`]). [`decide`] is the whole decision on a frame's bytes;
 //! [`run`] reads and writes frames in batches through one socket.
+//!
+//! For its IPv6 addresses (`owns6`) it answers ICMPv6 echo requests (128 ->
+//! 129) under the same rules, and Neighbor Solicitations for them with
+//! Neighbor Advertisements (RFC 4861 7.2.4: solicited and override flags,
+//! our link-layer address as the target option), without which no
+//! neighbour could reach those addresses. Solicitations are checked as
+//! RFC 4861 7.1.1 says (hop limit 255, code 0, no multicast target, the
+//! unspecified source only to a solicited-node group and without a source
+//! link-layer option); IPv6 packets with extension headers are ignored.
 
 use super::Sink;
 use crate::net::frames::{FrameSocket, LinkEvent, PACKET_OUTGOING};
 use crate::net::NetError;
 use crate::packet::Timestamp;
-use crate::wire::checksum;
+use crate::wire::{checksum, finish, ones_sum};
 use std::collections::HashMap;
-use std::net::Ipv4Addr;
+use std::net::{Ipv4Addr, Ipv6Addr};
 use std::time::{Duration, Instant};
 
 #[derive(Clone, Debug)]
@@ -26,12 +35,16 @@ pub struct Options {
     pub iface: String,
     /// Networks whose addresses we answer for.
     pub owns: Vec<(u32, u8)>,
+    /// IPv6 networks whose addresses we answer for (echo and neighbour
+    /// solicitations).
+    pub owns6: Vec<(u128, u8)>,
     /// The interface's own networks (their network and broadcast addresses
     /// are never answered for nor accepted as sources); filled by `run`.
     pub subnets: Vec<(u32, u8)>,
     /// Our MAC address (frames to other MACs are ignored); filled by `run`.
     pub mac: Option<[u8; 6]>,
-    /// Request types to answer (8, 13, 15, 17).
+    /// Request types to answer (8, 13, 15, 17); 8 answers ICMPv6 echo (128)
+    /// too. Neighbour solicitations for `owns6` are always answered.
     pub types: Vec<u64>,
     /// The mask given in address-mask replies.
     pub mask: Ipv4Addr,
@@ -55,6 +68,7 @@ impl Options {
         Options {
             iface: iface.to_string(),
             owns,
+            owns6: Vec::new(),
             subnets: Vec::new(),
             mac: None,
             types,
@@ -109,10 +123,16 @@ pub enum Reason {
     IcmpChecksum,
     /// The source's token bucket is empty.
     RateLimited,
+    /// A neighbour solicitation whose hop limit is not 255 (it came from
+    /// beyond the link).
+    NdHopLimit,
+    /// A neighbour solicitation RFC 4861 7.1.1 says to drop (code, target,
+    /// options, unspecified source rules).
+    NdInvalid,
 }
 
 impl Reason {
-    pub const ALL: [Reason; 20] = [
+    pub const ALL: [Reason; REASONS] = [
         Reason::EtherSrcGroup,
         Reason::EtherDstGroup,
         Reason::IpTruncated,
@@ -133,6 +153,8 @@ impl Reason {
         Reason::IcmpTruncated,
         Reason::IcmpChecksum,
         Reason::RateLimited,
+        Reason::NdHopLimit,
+        Reason::NdInvalid,
     ];
 
     /// The name shown in the summary and in JSON.
@@ -158,6 +180,8 @@ impl Reason {
             Reason::IcmpTruncated => "icmp-truncated",
             Reason::IcmpChecksum => "icmp-checksum",
             Reason::RateLimited => "rate-limited",
+            Reason::NdHopLimit => "nd-hop-limit",
+            Reason::NdInvalid => "nd-invalid",
         }
     }
 
@@ -165,6 +189,9 @@ impl Reason {
         Reason::ALL.iter().position(|r| *r == self).unwrap_or(0)
     }
 }
+
+/// How many refusal reasons there are.
+pub const REASONS: usize = 22;
 
 /// What to do with one received frame.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -181,7 +208,7 @@ pub enum Verdict {
 pub struct Guard {
     rate: f64,
     burst: f64,
-    buckets: HashMap<u32, (f64, Instant)>,
+    buckets: HashMap<u128, (f64, Instant)>,
     ip_id: u16,
 }
 
@@ -199,7 +226,8 @@ impl Guard {
     }
 
     /// Takes a token of `src`'s bucket at time `now`; false when empty.
-    pub fn allow(&mut self, src: u32, now: Instant) -> bool {
+    /// (`src` is an IPv4 address widened, or an IPv6 address.)
+    pub fn allow(&mut self, src: u128, now: Instant) -> bool {
         if self.rate <= 0.0 {
             return true;
         }
@@ -285,8 +313,13 @@ pub fn decide(
 ) -> Verdict {
     use Verdict::{Answer, Ignore, Refuse};
     out.clear();
-    if frame.len() < 14 || be16(frame, 12) != 0x0800 {
+    if frame.len() < 14 {
         return Ignore;
+    }
+    match be16(frame, 12) {
+        0x0800 => {}
+        0x86dd => return decide6(o, frame, guard, now, out),
+        _ => return Ignore,
     }
     let ip = &frame[14..];
     if ip.is_empty() {
@@ -384,7 +417,7 @@ pub fn decide(
     if checksum(icmp) != 0 {
         return Refuse(Reason::IcmpChecksum);
     }
-    if !guard.allow(src, now) {
+    if !guard.allow(u128::from(src), now) {
         return Refuse(Reason::RateLimited);
     }
     // echo 8 -> 0; timestamp 13 -> 14, information 15 -> 16, mask 17 -> 18
@@ -438,6 +471,266 @@ pub fn decide(
     Answer(reply_ty)
 }
 
+fn in_net6(a: u128, (base, p): (u128, u8)) -> bool {
+    let mask = if p == 0 {
+        0
+    } else {
+        u128::MAX << (128 - u32::from(p.min(128)))
+    };
+    a & mask == base & mask
+}
+
+fn be128(b: &[u8], at: usize) -> u128 {
+    let mut a = [0u8; 16];
+    a.copy_from_slice(&b[at..at + 16]);
+    u128::from_be_bytes(a)
+}
+
+/// The ICMPv6 checksum of `body` (RFC 8200 8.1 pseudo-header: source,
+/// destination, upper-layer length, next header 58).
+pub fn icmp6_checksum(src: u128, dst: u128, body: &[u8]) -> u16 {
+    let mut acc = ones_sum(&src.to_be_bytes(), 0);
+    acc = ones_sum(&dst.to_be_bytes(), acc);
+    acc = ones_sum(&(body.len() as u32).to_be_bytes(), acc);
+    acc = ones_sum(&[0, 0, 0, 58], acc);
+    finish(ones_sum(body, acc))
+}
+
+/// The solicited-node multicast group of `a` (ff02::1:ffXX:XXXX).
+fn solicited_node(a: u128) -> u128 {
+    0xff02_0000_0000_0000_0000_0001_ff00_0000 | (a & 0x00ff_ffff)
+}
+
+/// Writes Ether + IPv6 (next header ICMPv6) + `icmp` into `out`, with the
+/// ICMPv6 checksum filled in.
+fn write_ipv6(
+    out: &mut Vec<u8>,
+    eth_dst: &[u8],
+    eth_src: &[u8; 6],
+    hlim: u8,
+    src: u128,
+    dst: u128,
+    icmp: &[u8],
+) {
+    out.reserve(14 + 40 + icmp.len());
+    out.extend_from_slice(eth_dst);
+    out.extend_from_slice(eth_src);
+    out.extend_from_slice(&[0x86, 0xdd, 0x60, 0, 0, 0]);
+    out.extend_from_slice(&(icmp.len() as u16).to_be_bytes());
+    out.extend_from_slice(&[58, hlim]);
+    out.extend_from_slice(&src.to_be_bytes());
+    out.extend_from_slice(&dst.to_be_bytes());
+    let at = out.len();
+    out.extend_from_slice(icmp);
+    out[at + 2] = 0;
+    out[at + 3] = 0;
+    let c = icmp6_checksum(src, dst, &out[at..]);
+    out[at + 2..at + 4].copy_from_slice(&c.to_be_bytes());
+}
+
+/// [`decide`] for an IPv6 frame: echo requests to our addresses and
+/// neighbour solicitations for them.
+fn decide6(
+    o: &Options,
+    frame: &[u8],
+    guard: &mut Guard,
+    now: Instant,
+    out: &mut Vec<u8>,
+) -> Verdict {
+    use Verdict::{Answer, Ignore, Refuse};
+    let ip = &frame[14..];
+    if ip.is_empty() {
+        return Refuse(Reason::IpTruncated);
+    }
+    if ip[0] >> 4 != 6 {
+        return Refuse(Reason::IpVersion);
+    }
+    if ip.len() < 40 {
+        return Refuse(Reason::IpTruncated);
+    }
+    let plen = usize::from(be16(ip, 4));
+    if 40 + plen > ip.len() {
+        return Refuse(Reason::IpTotalLength);
+    }
+    if ip[6] != 58 {
+        return Ignore;
+    }
+    let icmp = &ip[40..40 + plen];
+    let (src, dst, hlim) = (be128(ip, 8), be128(ip, 24), ip[7]);
+    let ours = |a: u128| o.owns6.iter().any(|n| in_net6(a, *n));
+    let multicast = |a: u128| a >> 120 == 0xff;
+    let eth_dst_group = is_group(&frame[0..6]);
+    match icmp.first() {
+        Some(128) if o.types.contains(&8) => {
+            if multicast(dst) {
+                return Refuse(Reason::DstMulticast);
+            }
+            if !ours(dst) {
+                return Ignore;
+            }
+            if let Some(m) = o.mac {
+                if !eth_dst_group && frame[0..6] != m {
+                    return Ignore;
+                }
+            }
+            if eth_dst_group {
+                return Refuse(Reason::EtherDstGroup);
+            }
+            if is_group(&frame[6..12]) {
+                return Refuse(Reason::EtherSrcGroup);
+            }
+            let src_bad = if src == 0 {
+                Some(Reason::SrcUnspecified)
+            } else if src == 1 {
+                Some(Reason::SrcLoopback)
+            } else if multicast(src) {
+                Some(Reason::SrcMulticast)
+            } else if ours(src) {
+                Some(Reason::SrcOwn)
+            } else {
+                None
+            };
+            if let Some(r) = src_bad {
+                return Refuse(r);
+            }
+            if icmp.len() < 8 {
+                return Refuse(Reason::IcmpTruncated);
+            }
+            if icmp6_checksum(src, dst, icmp) != 0 {
+                return Refuse(Reason::IcmpChecksum);
+            }
+            if !guard.allow(src, now) {
+                return Refuse(Reason::RateLimited);
+            }
+            let mut reply = icmp.to_vec();
+            reply[0] = 129;
+            reply[1] = 0;
+            let mac = o
+                .mac
+                .unwrap_or([frame[0], frame[1], frame[2], frame[3], frame[4], frame[5]]);
+            write_ipv6(out, &frame[6..12], &mac, 64, dst, src, &reply);
+            Answer(129)
+        }
+        Some(135) => {
+            if icmp.len() < 24 {
+                return Refuse(Reason::IcmpTruncated);
+            }
+            let target = be128(icmp, 8);
+            if !ours(target) && !multicast(target) {
+                return Ignore;
+            }
+            // to the target itself or to its solicited-node group
+            if dst != target && dst != solicited_node(target) {
+                return Ignore;
+            }
+            if let Some(m) = o.mac {
+                if !eth_dst_group && frame[0..6] != m {
+                    return Ignore;
+                }
+            }
+            if is_group(&frame[6..12]) {
+                return Refuse(Reason::EtherSrcGroup);
+            }
+            if hlim != 255 {
+                return Refuse(Reason::NdHopLimit);
+            }
+            if icmp6_checksum(src, dst, icmp) != 0 {
+                return Refuse(Reason::IcmpChecksum);
+            }
+            if icmp[1] != 0 || multicast(target) {
+                return Refuse(Reason::NdInvalid);
+            }
+            if multicast(src) {
+                return Refuse(Reason::SrcMulticast);
+            }
+            if src == 1 {
+                return Refuse(Reason::SrcLoopback);
+            }
+            // options: (type, length in 8-byte units), none of length 0
+            let mut slla: Option<[u8; 6]> = None;
+            let mut at = 24;
+            while at < icmp.len() {
+                let len = icmp.get(at + 1).map(|l| usize::from(*l) * 8).unwrap_or(0);
+                if len == 0 || at + len > icmp.len() {
+                    return Refuse(Reason::NdInvalid);
+                }
+                if icmp[at] == 1 && len == 8 {
+                    let mut m = [0u8; 6];
+                    m.copy_from_slice(&icmp[at + 2..at + 8]);
+                    slla = Some(m);
+                }
+                at += len;
+            }
+            if src == 0 && (dst != solicited_node(target) || slla.is_some()) {
+                return Refuse(Reason::NdInvalid);
+            }
+            let Some(mac) = o.mac.or_else(|| {
+                (!eth_dst_group)
+                    .then(|| [frame[0], frame[1], frame[2], frame[3], frame[4], frame[5]])
+            }) else {
+                return Ignore;
+            };
+            // RFC 4861 7.2.4: to the soliciting node, solicited; a node doing
+            // duplicate address detection (source ::) hears it on all-nodes
+            let (to, eth_to, solicited) = if src == 0 {
+                (
+                    0xff02_0000_0000_0000_0000_0000_0000_0001u128,
+                    [0x33, 0x33, 0, 0, 0, 1],
+                    false,
+                )
+            } else {
+                let mut e = [0u8; 6];
+                e.copy_from_slice(&frame[6..12]);
+                (src, slla.unwrap_or(e), true)
+            };
+            let mut na = Vec::with_capacity(32);
+            na.extend_from_slice(&[136, 0, 0, 0]);
+            na.push(if solicited { 0x60 } else { 0x20 });
+            na.extend_from_slice(&[0, 0, 0]);
+            na.extend_from_slice(&target.to_be_bytes());
+            na.extend_from_slice(&[2, 1]);
+            na.extend_from_slice(&mac);
+            write_ipv6(out, &eth_to, &mac, 255, target, to, &na);
+            Answer(136)
+        }
+        _ => Ignore,
+    }
+}
+
+/// What an answer frame says, for the line printed: (request name, who
+/// asked, for which of our addresses).
+fn answer_text(reply: &[u8]) -> (&'static str, String, String) {
+    if reply.len() >= 54 && be16(reply, 12) == 0x86dd {
+        let (ours, asker) = (
+            Ipv6Addr::from(be128(reply, 22)),
+            Ipv6Addr::from(be128(reply, 38)),
+        );
+        return match reply[54..].first() {
+            Some(136) => (
+                "neighbor-solicitation",
+                asker.to_string(),
+                Ipv6Addr::from(be128(reply, 62)).to_string(),
+            ),
+            _ => ("echo-request", asker.to_string(), ours.to_string()),
+        };
+    }
+    if reply.len() < 35 {
+        return ("icmp", String::new(), String::new());
+    }
+    let (to, from) = (&reply[26..30], &reply[30..34]);
+    let ty = u64::from(reply[34]);
+    let req = crate::layers::icmp::REQUEST_REPLY
+        .iter()
+        .find(|(_, r)| *r == ty)
+        .map(|(q, _)| type_name(*q))
+        .unwrap_or("icmp");
+    (
+        req,
+        Ipv4Addr::new(from[0], from[1], from[2], from[3]).to_string(),
+        Ipv4Addr::new(to[0], to[1], to[2], to[3]).to_string(),
+    )
+}
+
 fn type_name(t: u64) -> &'static str {
     crate::layers::icmp::type_name(t).unwrap_or("icmp")
 }
@@ -447,7 +740,7 @@ fn type_name(t: u64) -> &'static str {
 pub struct Stats {
     pub answered: u64,
     pub ignored: u64,
-    pub refused: [u64; 20],
+    pub refused: [u64; REASONS],
     /// Replies the link did not take (it was down).
     pub unsent: u64,
     pub link_down: u64,
@@ -539,6 +832,11 @@ pub fn run(o: &Options, sink: Sink) -> (Stats, Result<(), NetError>) {
         .owns
         .iter()
         .map(|(b, p)| format!("{}/{p}", Ipv4Addr::from(*b)))
+        .chain(
+            o.owns6
+                .iter()
+                .map(|(b, p)| format!("{}/{p}", Ipv6Addr::from(*b))),
+        )
         .collect::<Vec<_>>()
         .join(", ");
     let limit = if o.rate_limit > 0.0 {
@@ -609,17 +907,9 @@ pub fn run(o: &Options, sink: Sink) -> (Stats, Result<(), NetError>) {
                 break;
             }
             match decide(&o, f.bytes, &mut guard, now, ms, &mut replies[k]) {
-                Verdict::Answer(ty) => {
+                Verdict::Answer(_) => {
                     if !o.quiet {
-                        let r = &replies[k];
-                        let (to, from) = (&r[26..30], &r[30..34]);
-                        let from = Ipv4Addr::new(from[0], from[1], from[2], from[3]);
-                        let to = Ipv4Addr::new(to[0], to[1], to[2], to[3]);
-                        let req = crate::layers::icmp::REQUEST_REPLY
-                            .iter()
-                            .find(|(_, r)| *r == u64::from(ty))
-                            .map(|(q, _)| type_name(*q))
-                            .unwrap_or("icmp");
+                        let (req, from, to) = answer_text(&replies[k]);
                         lines.push(if o.json {
                             format!("{{\"type\":\"answer\",\"request\":\"{req}\",\"from\":\"{from}\",\"for\":\"{to}\"}}")
                         } else {
@@ -1022,5 +1312,180 @@ mod tests {
         assert!(s.json().contains("\"answered\":3"));
         let names: std::collections::HashSet<_> = Reason::ALL.iter().map(|r| r.name()).collect();
         assert_eq!(names.len(), Reason::ALL.len());
+    }
+
+    // Frames Scapy 2.8 builds (scripts: see each constant), hex.
+    /// Ether(src="02:00:00:00:00:01", dst="33:33:ff:00:00:05")/IPv6(src="2001:2:0:3::1",
+    /// dst="ff02::1:ff00:5", hlim=255)/ICMPv6ND_NS(tgt="2001:2:0:3::5")/
+    /// ICMPv6NDOptSrcLLAddr(lladdr="02:00:00:00:00:01")
+    const SCAPY_NS: &str = "3333ff00000502000000000186dd6000000000203aff20010002000000030000000000000001ff0200000000000000000001ff0000058700378700000000200100020000000300000000000000050101020000000001";
+    /// Ether(dst="02:00:00:00:00:01", src="02:00:00:00:00:02")/IPv6(src="2001:2:0:3::5",
+    /// dst="2001:2:0:3::1", hlim=255)/ICMPv6ND_NA(tgt="2001:2:0:3::5", R=0, S=1, O=1)/
+    /// ICMPv6NDOptDstLLAddr(lladdr="02:00:00:00:00:02")
+    const SCAPY_NA: &str = "02000000000102000000000286dd6000000000203aff20010002000000030000000000000005200100020000000300000000000000018800b38460000000200100020000000300000000000000050201020000000002";
+    /// The NS of duplicate address detection: IPv6(src="::", ...) without options.
+    const SCAPY_DAD_NS: &str = "3333ff00000502000000000186dd6000000000183aff00000000000000000000000000000000ff0200000000000000000001ff00000587005a980000000020010002000000030000000000000005";
+    /// Its answer: to ff02::1 (33:33:00:00:00:01), S=0, O=1.
+    const SCAPY_DAD_NA: &str = "33330000000102000000000286dd6000000000203aff20010002000000030000000000000005ff0200000000000000000000000000018800148820000000200100020000000300000000000000050201020000000002";
+    /// Ether(src="02:00:00:00:00:01", dst="02:00:00:00:00:02")/IPv6(src="2001:2::1",
+    /// dst="2001:2:0:3::5")/ICMPv6EchoRequest(id=9, seq=4, data=b"abcdefgh")
+    const SCAPY_ECHO6: &str = "02000000000202000000000186dd6000000000103a4020010002000000000000000000000001200100020000000300000000000000058000ae03000900046162636465666768";
+    /// Ether(dst="02:00:00:00:00:01", src="02:00:00:00:00:02")/IPv6(src="2001:2:0:3::5",
+    /// dst="2001:2::1", hlim=64)/ICMPv6EchoReply(id=9, seq=4, data=b"abcdefgh")
+    const SCAPY_ECHO6_REPLY: &str = "02000000000102000000000286dd6000000000103a4020010002000000030000000000000005200100020000000000000000000000018100ad03000900046162636465666768";
+
+    fn unhex(h: &str) -> Vec<u8> {
+        (0..h.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&h[i..i + 2], 16).expect("hex"))
+            .collect()
+    }
+
+    fn opts6() -> Options {
+        let mut o = opts();
+        o.owns6 = vec![(0x2001_0002_0000_0003_0000_0000_0000_0000, 120)];
+        o
+    }
+
+    /// Sets the ICMPv6 checksum of an Ether/IPv6/ICMPv6 frame after an edit.
+    fn fix6(mut f: Vec<u8>) -> Vec<u8> {
+        f[56] = 0;
+        f[57] = 0;
+        let c = icmp6_checksum(be128(&f, 22), be128(&f, 38), &f[54..]);
+        f[56..58].copy_from_slice(&c.to_be_bytes());
+        f
+    }
+
+    #[test]
+    fn answers_neighbor_solicitations_as_scapy_builds_the_advertisement() {
+        let o = opts6();
+        let (v, out) = verdict(&o, &unhex(SCAPY_NS));
+        assert_eq!(v, Verdict::Answer(136));
+        assert_eq!(out, unhex(SCAPY_NA), "NA bytes vs Scapy");
+        let (v, out) = verdict(&o, &unhex(SCAPY_DAD_NS));
+        assert_eq!(v, Verdict::Answer(136));
+        assert_eq!(out, unhex(SCAPY_DAD_NA), "DAD answer vs Scapy");
+        assert_eq!(
+            answer_text(&unhex(SCAPY_NA)),
+            (
+                "neighbor-solicitation",
+                "2001:2:0:3::1".to_string(),
+                "2001:2:0:3::5".to_string()
+            )
+        );
+        // sent to the target itself (unicast NS, as a neighbour re-checking
+        // reachability does) the answer is the same
+        let mut f = unhex(SCAPY_NS);
+        f[0..6].copy_from_slice(&OUR_MAC);
+        f.copy_within(62..78, 38);
+        let (v, out) = verdict(&o, &fix6(f));
+        assert_eq!((v, out), (Verdict::Answer(136), unhex(SCAPY_NA)));
+        // not ours: another target (and its group)
+        let mut f = unhex(SCAPY_NS);
+        f[77] = 0x05;
+        f[75] = 0x01; // 2001:2:0:3::105, outside the /120
+        f[51] = 0x01;
+        assert_eq!(verdict(&o, &fix6(f)).0, Verdict::Ignore);
+        // refusals RFC 4861 7.1.1 asks for
+        let mut f = unhex(SCAPY_NS);
+        f[21] = 64;
+        assert_eq!(refused(&o, &f), Reason::NdHopLimit, "hop limit 64");
+        let mut f = unhex(SCAPY_NS);
+        f[55] = 1;
+        assert_eq!(refused(&o, &fix6(f)), Reason::NdInvalid, "code 1");
+        let mut f = unhex(SCAPY_NS);
+        f[79] = 0;
+        assert_eq!(
+            refused(&o, &fix6(f)),
+            Reason::NdInvalid,
+            "option of length 0"
+        );
+        let mut f = unhex(SCAPY_NS);
+        f[22..38].copy_from_slice(&[0; 16]);
+        assert_eq!(
+            refused(&o, &fix6(f)),
+            Reason::NdInvalid,
+            "unspecified source with a source link-layer option"
+        );
+        let mut f = unhex(SCAPY_NS);
+        let last = f.len() - 1;
+        f[last] ^= 1;
+        assert_eq!(refused(&o, &f), Reason::IcmpChecksum);
+        let mut f = unhex(SCAPY_NS);
+        f[6] |= 1;
+        assert_eq!(refused(&o, &f), Reason::EtherSrcGroup);
+        // without IPv6 addresses nothing is answered
+        assert_eq!(verdict(&opts(), &unhex(SCAPY_NS)).0, Verdict::Ignore);
+    }
+
+    #[test]
+    fn answers_icmpv6_echo_like_scapy_and_refuses_the_rest() {
+        let o = opts6();
+        let (v, out) = verdict(&o, &unhex(SCAPY_ECHO6));
+        assert_eq!(v, Verdict::Answer(129));
+        assert_eq!(out, unhex(SCAPY_ECHO6_REPLY), "echo reply vs Scapy");
+        let d = Packet::dissect(&ETHER, &out);
+        assert!(crate::packet::verify::checksums(&d)
+            .iter()
+            .all(|c| c.status == crate::packet::verify::Status::Good));
+        assert_eq!(
+            answer_text(&out),
+            (
+                "echo-request",
+                "2001:2::1".to_string(),
+                "2001:2:0:3::5".to_string()
+            )
+        );
+        let good = unhex(SCAPY_ECHO6);
+        let with_src = |a: u128| {
+            let mut f = good.clone();
+            f[22..38].copy_from_slice(&a.to_be_bytes());
+            fix6(f)
+        };
+        assert_eq!(refused(&o, &with_src(0)), Reason::SrcUnspecified);
+        assert_eq!(refused(&o, &with_src(1)), Reason::SrcLoopback);
+        assert_eq!(
+            refused(&o, &with_src(0xff02 << 112 | 1)),
+            Reason::SrcMulticast
+        );
+        assert_eq!(
+            refused(&o, &with_src(0x2001_0002_0000_0003_0000_0000_0000_0009)),
+            Reason::SrcOwn
+        );
+        let mut f = good.clone();
+        f[38..54].copy_from_slice(&(0xff02u128 << 112 | 1).to_be_bytes());
+        assert_eq!(refused(&o, &fix6(f)), Reason::DstMulticast);
+        let mut f = good.clone();
+        f[53] = 0x07;
+        f[51] = 0x01; // 2001:2:0:3::107: not ours
+        assert_eq!(verdict(&o, &fix6(f)).0, Verdict::Ignore);
+        let mut f = good.clone();
+        let last = f.len() - 1;
+        f[last] ^= 1;
+        assert_eq!(refused(&o, &f), Reason::IcmpChecksum);
+        let mut f = good.clone();
+        f[0..6].copy_from_slice(&[0x33, 0x33, 0, 0, 0, 1]);
+        assert_eq!(refused(&o, &f), Reason::EtherDstGroup);
+        let mut f = good.clone();
+        f[19] = 0xff; // payload length beyond the frame
+        assert_eq!(refused(&o, &f), Reason::IpTotalLength);
+        assert_eq!(refused(&o, &good[..14 + 30]), Reason::IpTruncated);
+        let mut f = good.clone();
+        f[14] = 0x40;
+        assert_eq!(refused(&o, &f), Reason::IpVersion);
+        let mut f = good.clone();
+        f[20] = 0; // hop-by-hop options first: not looked into
+        assert_eq!(verdict(&o, &f).0, Verdict::Ignore);
+        let mut only_mask = opts6();
+        only_mask.types = vec![17];
+        assert_eq!(verdict(&only_mask, &good).0, Verdict::Ignore);
+        // one bucket per IPv6 source as per IPv4 source
+        let mut g = Guard::new(10.0, 2.0);
+        let mut out = Vec::new();
+        let t0 = Instant::now();
+        let v: Vec<Verdict> = (0..3)
+            .map(|_| decide(&o, &good, &mut g, t0, 0, &mut out))
+            .collect();
+        assert_eq!(v[2], Verdict::Refuse(Reason::RateLimited));
     }
 }

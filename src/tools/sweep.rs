@@ -1,13 +1,19 @@
 //! `sweep`: host discovery over a network with echo, timestamp or TCP SYN
 //! probes at a chosen rate; alive hosts and ICMP errors are printed as they
-//! arrive (fping's wording), then an fping `-s`-like summary.
+//! arrive (fping's wording), then an fping `-s`-like summary. An IPv6
+//! network is swept with ICMPv6 echo or TCP SYN over IPv6; networks of more
+//! addresses than IPv4 has ([`MAX_TARGETS`]) are refused.
 
 use super::Sink;
-use crate::layers::{icmp::ICMP, ipv4::IP, tcp::TCP};
+use crate::layers::{icmp::ICMP, icmpv6, tcp::TCP};
 use crate::net::{NetError, Network, Observer, SrOptions};
 use crate::packet::{Layer, Packet, Value, WirePacket};
-use std::net::Ipv4Addr;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::sync::{Arc, Mutex};
+
+/// The most addresses one sweep probes: all of IPv4 (2^32), so an IPv6
+/// prefix must be /96 or longer.
+pub const MAX_TARGETS: u64 = 1 << 32;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Probe {
@@ -18,7 +24,8 @@ pub enum Probe {
 
 #[derive(Clone, Debug)]
 pub struct Options {
-    pub base: u32,
+    /// The network's first address (IPv4 or IPv6).
+    pub base: IpAddr,
     pub prefix: u8,
     pub probe: Probe,
     /// Packets per second (`None`: as fast as possible).
@@ -70,10 +77,62 @@ pub fn unreach_text(code: u64) -> String {
         .unwrap_or_else(|| format!("ICMP Unreachable (Invalid Code {code})"))
 }
 
-fn probe(o: &Options, dst: u32, id: u16) -> Packet {
-    let mut ip = Layer::new(&IP);
-    ip.set(crate::layers::ipv4::DST, Value::Int(u128::from(dst)));
+/// fping's text for an ICMPv6 destination unreachable code (fping 5.1
+/// prints none for IPv6; these are RFC 4443's names).
+pub fn unreach6_text(code: u64) -> String {
+    const T: [&str; 7] = [
+        "ICMPv6 No Route to Destination",
+        "ICMPv6 Communication with Destination Administratively Prohibited",
+        "ICMPv6 Beyond Scope of Source Address",
+        "ICMPv6 Address Unreachable",
+        "ICMPv6 Port Unreachable",
+        "ICMPv6 Source Address Failed Ingress/Egress Policy",
+        "ICMPv6 Reject Route to Destination",
+    ];
+    T.get(code as usize)
+        .map(|s| s.to_string())
+        .unwrap_or_else(|| format!("ICMPv6 Unreachable (Invalid Code {code})"))
+}
+
+/// The number of addresses of `base/prefix`.
+pub fn net_size(base: IpAddr, prefix: u8) -> u128 {
+    let bits: u32 = if base.is_ipv6() { 128 } else { 32 };
+    let host = bits.saturating_sub(u32::from(prefix));
+    if host >= 128 {
+        u128::MAX
+    } else {
+        1u128 << host
+    }
+}
+
+/// The `i`-th address of the network.
+fn nth(base: IpAddr, i: u64) -> IpAddr {
+    match base {
+        IpAddr::V4(b) => IpAddr::V4(Ipv4Addr::from(u32::from(b).wrapping_add(i as u32))),
+        IpAddr::V6(b) => IpAddr::V6(Ipv6Addr::from(u128::from(b).wrapping_add(u128::from(i)))),
+    }
+}
+
+/// The low 32 bits of an address (probe sequence numbers and SYN seqs).
+fn low32(a: IpAddr) -> u32 {
+    match a {
+        IpAddr::V4(a) => u32::from(a),
+        IpAddr::V6(a) => u128::from(a) as u32,
+    }
+}
+
+fn probe(o: &Options, dst: IpAddr, id: u16) -> Packet {
+    let ip = super::ip_layer(dst, None, 64);
     let l4 = match o.probe {
+        Probe::Echo if dst.is_ipv6() => {
+            let mut icmp = Layer::new(&icmpv6::ECHO_REQUEST);
+            icmp.set(icmpv6::ECHO_ID, Value::Int(u128::from(id)));
+            icmp.set(
+                icmpv6::ECHO_SEQ,
+                Value::Int(u128::from(low32(dst) & 0xffff)),
+            );
+            icmp
+        }
         Probe::Echo | Probe::Timestamp => {
             let mut icmp = Layer::new(&ICMP);
             icmp.set(
@@ -83,7 +142,7 @@ fn probe(o: &Options, dst: u32, id: u16) -> Packet {
             icmp.set(crate::layers::icmp::ID, Value::Int(u128::from(id)));
             icmp.set(
                 crate::layers::icmp::SEQ,
-                Value::Int(u128::from(dst & 0xffff)),
+                Value::Int(u128::from(low32(dst) & 0xffff)),
             );
             if o.probe == Probe::Timestamp {
                 for f in [
@@ -103,7 +162,7 @@ fn probe(o: &Options, dst: u32, id: u16) -> Packet {
                 Value::Int(u128::from(id | 0x8000)),
             );
             tcp.set(crate::layers::tcp::DPORT, Value::Int(u128::from(o.port)));
-            tcp.set(crate::layers::tcp::SEQ, Value::Int(u128::from(dst)));
+            tcp.set(crate::layers::tcp::SEQ, Value::Int(u128::from(low32(dst))));
             tcp
         }
     };
@@ -123,7 +182,27 @@ fn kind_name(p: Probe) -> &'static str {
 
 pub fn run(net: &dyn Network, o: &Options, sink: Sink) -> Result<Summary, NetError> {
     let id = (std::process::id() & 0x7fff) as u16;
-    let size = 1u64 << (32 - u32::from(o.prefix.min(32)));
+    let v6 = o.base.is_ipv6();
+    let total = net_size(o.base, o.prefix);
+    if total > u128::from(MAX_TARGETS) {
+        return Err(NetError::Usage(format!(
+            "{}/{} has {} addresses; a sweep probes at most {MAX_TARGETS} (2^32): use a /{} or longer prefix",
+            o.base,
+            o.prefix,
+            if total == u128::MAX {
+                "2^128".to_string()
+            } else {
+                format!("2^{}", total.trailing_zeros())
+            },
+            if v6 { 96 } else { 0 }
+        )));
+    }
+    if v6 && o.probe == Probe::Timestamp {
+        return Err(NetError::Usage(
+            "timestamp probes are IPv4 only (ICMPv6 has none): use --type echo or syn".into(),
+        ));
+    }
+    let size = total as u64;
     let summary = Arc::new(Mutex::new(Summary {
         targets: size,
         ..Summary::default()
@@ -131,34 +210,25 @@ pub fn run(net: &dyn Network, o: &Options, sink: Sink) -> Result<Summary, NetErr
     let (s2, sink2, o2) = (summary.clone(), sink.clone(), o.clone());
     let observer = Observer(Arc::new(move |probe: &WirePacket, reply: &WirePacket| {
         let r = reply.packet();
-        let from = Ipv4Addr::from(
-            r.layers
-                .first()
-                .map(|l| l.int(crate::layers::ipv4::SRC) as u32)
-                .unwrap_or(0),
-        );
-        let dst = Ipv4Addr::from(
-            probe
-                .packet()
-                .layers
-                .first()
-                .map(|l| l.int(crate::layers::ipv4::DST) as u32)
-                .unwrap_or(0),
-        );
+        let unknown = IpAddr::V4(Ipv4Addr::UNSPECIFIED);
+        let from = r.layers.first().map(super::ip_src).unwrap_or(unknown);
+        let dst = probe
+            .packet()
+            .layers
+            .first()
+            .map(super::ip_dst)
+            .unwrap_or(unknown);
         let rtt = reply.time.since(&probe.time) * 1000.0;
-        let second = r.layers.get(1);
-        let is_error = second.is_some_and(|l| {
-            l.def.name == "ICMP" && crate::layers::ipv4::ICMP_ERROR_TYPES.contains(&l.int(0))
-        });
+        let error = r.layers.get(1).and_then(super::icmp_error);
         let Ok(mut s) = s2.lock() else { return };
-        let line = if is_error {
+        let line = if let Some((ty, code)) = error {
             s.other_icmp += 1;
             s.unreachable += 1;
-            let (ty, code) = second.map(|l| (l.int(0), l.int(1))).unwrap_or((0, 0));
-            let what = if ty == 3 {
-                unreach_text(code)
-            } else {
-                format!("ICMP type {ty} code {code}")
+            let what = match (dst.is_ipv6(), ty) {
+                (false, 3) => unreach_text(code),
+                (true, 1) => unreach6_text(code),
+                (false, _) => format!("ICMP type {ty} code {code}"),
+                (true, _) => format!("ICMPv6 type {ty} code {code}"),
             };
             if o2.json {
                 format!("{{\"type\":\"error\",\"target\":\"{dst}\",\"from\":\"{from}\",\"icmp_type\":{ty},\"icmp_code\":{code},\"message\":\"{what}\"}}")
@@ -183,13 +253,14 @@ pub fn run(net: &dyn Network, o: &Options, sink: Sink) -> Result<Summary, NetErr
     }));
     let opts = SrOptions {
         timeout: Some(o.timeout),
+        first: &crate::layers::ipv6::IPV46,
         retry: o.retry,
         rate: o.rate,
         observer: Some(observer),
         ..SrOptions::default()
     };
     let (base, o3) = (o.base, o.clone());
-    let mut probes = (0..size).map(move |i| probe(&o3, base.wrapping_add(i as u32), id));
+    let mut probes = (0..size).map(move |i| probe(&o3, nth(base, i), id));
     let r = net.sr(&mut probes, &opts, &mut |_, _| {})?;
     crate::sys::clear_interrupt();
     let mut s = summary.lock().map(|s| s.clone()).unwrap_or_default();
@@ -257,4 +328,71 @@ fn print_summary(o: &Options, s: &Summary, sink: &Sink) {
     sink(&format!(" {avg:.2} ms (avg round trip time)"));
     sink(&format!(" {max:.2} ms (max round trip time)"));
     sink(&format!(" {:>12.3} sec (elapsed real time)", s.elapsed));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ipv6_networks_and_limits() {
+        let b: IpAddr = "2001:2:0:100::".parse().expect("addr");
+        assert_eq!(net_size(b, 120), 256);
+        assert_eq!(net_size(b, 96), u128::from(MAX_TARGETS));
+        assert_eq!(net_size(b, 0), u128::MAX);
+        assert_eq!(
+            net_size(IpAddr::V4(Ipv4Addr::new(198, 19, 0, 0)), 0),
+            u128::from(MAX_TARGETS)
+        );
+        assert_eq!(nth(b, 255).to_string(), "2001:2:0:100::ff");
+        let o = Options {
+            base: b,
+            prefix: 124,
+            probe: Probe::Echo,
+            rate: None,
+            port: 80,
+            timeout: 1.0,
+            retry: 0,
+            json: false,
+        };
+        let p = probe(&o, nth(b, 5), 9).build();
+        assert_eq!(
+            (p[0] >> 4, p[6], p[40]),
+            (6, 58, 128),
+            "ICMPv6 echo request"
+        );
+        assert_eq!(&p[44..48], &[0, 9, 0, 5], "id, seq from the address");
+        let o = Options {
+            probe: Probe::Syn,
+            ..o
+        };
+        let p = probe(&o, nth(b, 5), 9).build();
+        assert_eq!((p[6], p[40 + 13]), (6, 0x02), "TCP SYN over IPv6");
+        // a /64 is refused before anything is sent, and so is timestamp over IPv6
+        let net = crate::net::fake::FakeNet {
+            responder: Arc::new(|_: &[u8], _| Vec::new()),
+            delay: std::time::Duration::ZERO,
+        };
+        let quiet: Sink = Arc::new(|_: &str| {});
+        let wide = Options {
+            prefix: 64,
+            ..o.clone()
+        };
+        match run(&net, &wide, quiet.clone()) {
+            Err(NetError::Usage(m)) => assert!(m.contains("2^64 addresses"), "{m}"),
+            other => panic!("{other:?}"),
+        }
+        let ts = Options {
+            probe: Probe::Timestamp,
+            ..o
+        };
+        assert!(matches!(run(&net, &ts, quiet), Err(NetError::Usage(_))));
+    }
+
+    #[test]
+    fn icmpv6_unreachable_texts() {
+        assert_eq!(unreach6_text(0), "ICMPv6 No Route to Destination");
+        assert_eq!(unreach6_text(3), "ICMPv6 Address Unreachable");
+        assert_eq!(unreach6_text(9), "ICMPv6 Unreachable (Invalid Code 9)");
+    }
 }

@@ -1,13 +1,17 @@
 //! `traceroute` in ICMP, UDP and TCP SYN modes. TTLs are probed in parallel
 //! (up to a probe budget per batch) through the engine; output follows
 //! traceroute(8) `-n`: hop, addresses, round-trip times, `!H`/`!N`/`!P`/
-//! `!X`/`!F-<mtu>` annotations, `*` for silence.
+//! `!X`/`!F-<mtu>` annotations, `*` for silence. An IPv6 host is traced
+//! with the same probes over IPv6 (ICMPv6 echo, UDP, TCP SYN; hop limit for
+//! TTL) and traceroute(8) -6's annotations for ICMPv6 errors
+//! ([`annotation6`]); only the probe header and the reading of an answer
+//! differ by family.
 
 use super::Sink;
-use crate::layers::{icmp::ICMP, ipv4::IP, raw::RAW, tcp::TCP, udp::UDP};
+use crate::layers::{icmp::ICMP, icmpv6, ipv6, raw::RAW, tcp::TCP, udp::UDP};
 use crate::net::{NetError, Network, SrOptions};
 use crate::packet::{Layer, Packet, Value, WirePacket};
-use std::net::Ipv4Addr;
+use std::net::{IpAddr, Ipv4Addr};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Mode {
@@ -18,7 +22,7 @@ pub enum Mode {
 
 #[derive(Clone, Debug)]
 pub struct Options {
-    pub host: Ipv4Addr,
+    pub host: IpAddr,
     pub mode: Mode,
     pub first_ttl: u8,
     pub max_ttl: u8,
@@ -29,7 +33,8 @@ pub struct Options {
     pub budget: usize,
     /// UDP base port / TCP destination port.
     pub port: u16,
-    /// Whole packet length in bytes (traceroute's trailing argument).
+    /// Whole packet length in bytes (traceroute's trailing argument;
+    /// [`default_packet_len`] when not given).
     pub packet_len: usize,
     /// Set don't-fragment (`-F`).
     pub df: bool,
@@ -39,7 +44,7 @@ pub struct Options {
 impl Default for Options {
     fn default() -> Self {
         Options {
-            host: Ipv4Addr::LOCALHOST,
+            host: IpAddr::V4(Ipv4Addr::LOCALHOST),
             mode: Mode::Udp,
             first_ttl: 1,
             max_ttl: 30,
@@ -54,13 +59,31 @@ impl Default for Options {
     }
 }
 
+/// traceroute(8)'s default packet length: 60 bytes for IPv4, 80 for IPv6.
+pub fn default_packet_len(host: IpAddr) -> usize {
+    if host.is_ipv6() {
+        80
+    } else {
+        60
+    }
+}
+
+/// IP (20) or IPv6 (40) header bytes.
+fn ip_header_len(host: IpAddr) -> usize {
+    if host.is_ipv6() {
+        40
+    } else {
+        20
+    }
+}
+
 /// A printed hop: its TTL and one outcome per query.
 pub type Hop = (u8, Vec<Option<Reply>>);
 
 /// One probe's outcome.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Reply {
-    pub from: Ipv4Addr,
+    pub from: IpAddr,
     pub rtt_ms: f64,
     /// `!H`, `!F-1000`, ... (empty for plain answers).
     pub note: String,
@@ -87,18 +110,45 @@ pub fn annotation(ty: u64, code: u64, mtu: u64) -> Option<String> {
     })
 }
 
-fn probe(o: &Options, ttl: u8, n: u16, id: u16) -> Packet {
-    let mut ip = Layer::new(&IP);
-    ip.set(
-        crate::layers::ipv4::DST,
-        Value::Int(u128::from(u32::from(o.host))),
-    );
-    ip.set(crate::layers::ipv4::TTL, Value::Int(u128::from(ttl)));
-    ip.set(crate::layers::ipv4::ID, Value::Int(u128::from(n)));
-    if o.df {
-        ip.set(crate::layers::ipv4::FLAGS, Value::Int(2));
+/// The annotation traceroute(8) -6 prints for an ICMPv6 error from a hop
+/// (as seen in scripts/lab6.sh: 1/0 `!N`, 1/1 `!X`, 1/3 `!H`, Packet Too
+/// Big `!F-<mtu>`); port unreachable (1/4) means the destination was
+/// reached and has none.
+pub fn annotation6(ty: u64, code: u64, mtu: u64) -> Option<String> {
+    match (ty, code) {
+        (1, 0) => Some("!N".into()),
+        (1, 1) => Some("!X".into()),
+        (1, 3) => Some("!H".into()),
+        (1, 4) => None,
+        (1, c) => Some(format!("!<{c}>")),
+        (2, _) => Some(format!("!F-{mtu}")),
+        _ => None,
     }
-    let data = o.packet_len.saturating_sub(28);
+}
+
+/// The number a probe carries to find its slot again: the IP id, or for
+/// IPv6 (no id) the flow label.
+fn probe_number(ip: &Layer) -> u16 {
+    if super::is_v6(ip) {
+        ip.int(ipv6::FL) as u16
+    } else {
+        ip.int(crate::layers::ipv4::ID) as u16
+    }
+}
+
+fn probe(o: &Options, ttl: u8, n: u16, id: u16) -> Packet {
+    let mut ip = super::ip_layer(o.host, None, ttl);
+    if o.host.is_ipv6() {
+        // IPv6 is never fragmented on the way: -F is how it always is
+        ip.set(ipv6::FL, Value::Int(u128::from(n)));
+    } else {
+        ip.set(crate::layers::ipv4::ID, Value::Int(u128::from(n)));
+        if o.df {
+            ip.set(crate::layers::ipv4::FLAGS, Value::Int(2));
+        }
+    }
+    let hdr = ip_header_len(o.host);
+    let data = o.packet_len.saturating_sub(hdr + 8);
     let payload = |len: usize| {
         crate::packet::dissect::bytes_layer(
             &RAW,
@@ -106,6 +156,16 @@ fn probe(o: &Options, ttl: u8, n: u16, id: u16) -> Packet {
         )
     };
     let layers = match o.mode {
+        Mode::Icmp if o.host.is_ipv6() => {
+            let mut icmp = Layer::new(&icmpv6::ECHO_REQUEST);
+            icmp.set(icmpv6::ECHO_ID, Value::Int(u128::from(id)));
+            icmp.set(icmpv6::ECHO_SEQ, Value::Int(u128::from(n)));
+            icmp.set(
+                icmpv6::ECHO_DATA,
+                Value::Bytes((0..data).map(|i| 0x40 + (i % 32) as u8).collect()),
+            );
+            vec![ip, icmp]
+        }
         Mode::Icmp => {
             let mut icmp = Layer::new(&ICMP);
             icmp.set(crate::layers::icmp::ID, Value::Int(u128::from(id)));
@@ -136,8 +196,8 @@ fn probe(o: &Options, ttl: u8, n: u16, id: u16) -> Packet {
                 Value::Int(u128::from(id) << 16 | u128::from(u64::from(n))),
             );
             let mut layers = vec![ip, tcp];
-            if o.packet_len > 40 {
-                layers.push(payload(o.packet_len - 40));
+            if o.packet_len > hdr + 20 {
+                layers.push(payload(o.packet_len - hdr - 20));
             }
             layers
         }
@@ -150,16 +210,25 @@ fn probe(o: &Options, ttl: u8, n: u16, id: u16) -> Packet {
 
 fn classify(o: &Options, probe: &WirePacket, reply: &WirePacket) -> Reply {
     let r = reply.packet();
-    let from = Ipv4Addr::from(
-        r.layers
-            .first()
-            .map(|l| l.int(crate::layers::ipv4::SRC) as u32)
-            .unwrap_or(0),
-    );
+    let from = r
+        .layers
+        .first()
+        .map(super::ip_src)
+        .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
     let rtt_ms = reply.time.since(&probe.time) * 1000.0;
     let second = r.layers.get(1);
     let (mut note, mut last) = (String::new(), false);
     match second.map(|l| l.def.name) {
+        Some("ICMPv6EchoReply") => last = true,
+        Some(n) if n.starts_with("ICMPv6") => {
+            if let Some(l) = second {
+                let (ty, code) = (l.int(icmpv6::TYPE), l.int(icmpv6::CODE));
+                if ty == 1 || ty == 2 {
+                    note = annotation6(ty, code, l.int(icmpv6::TOO_BIG_MTU)).unwrap_or_default();
+                    last = true;
+                }
+            }
+        }
         Some("ICMP") => {
             let l = second
                 .map(|l| (l.int(0), l.int(1), l.int(crate::layers::icmp::NEXTHOPMTU)))
@@ -188,7 +257,7 @@ fn classify(o: &Options, probe: &WirePacket, reply: &WirePacket) -> Reply {
 /// The printed line of one hop (`-n` format).
 pub fn hop_line(ttl: u8, replies: &[Option<Reply>]) -> String {
     let mut s = format!("{ttl:2} ");
-    let mut prev: Option<Ipv4Addr> = None;
+    let mut prev: Option<IpAddr> = None;
     for r in replies {
         match r {
             Some(r) => {
@@ -259,6 +328,7 @@ pub fn run(net: &dyn Network, o: &Options, sink: Sink) -> Result<Vec<Hop>, NetEr
             .into_iter();
         let opts = SrOptions {
             timeout: Some(o.wait),
+            first: &crate::layers::ipv6::IPV46,
             ..SrOptions::default()
         };
         let r = net.sr(&mut probes, &opts, &mut |_, _| {})?;
@@ -267,11 +337,7 @@ pub fn run(net: &dyn Network, o: &Options, sink: Sink) -> Result<Vec<Hop>, NetEr
         }
         for (pq, ans) in &r.answered {
             let qp = pq.packet();
-            let n = qp
-                .layers
-                .first()
-                .map(|l| l.int(crate::layers::ipv4::ID) as u16)
-                .unwrap_or(0);
+            let n = qp.layers.first().map(probe_number).unwrap_or(0);
             if let Some(&(t, _)) = batch.iter().find(|(_, k)| *k == n) {
                 let slot = usize::from(n) % q;
                 if let Some(v) = results.get_mut(&t) {
@@ -315,7 +381,7 @@ mod tests {
     fn lines_like_traceroute() {
         let r = |a: [u8; 4], ms: f64, note: &str| {
             Some(Reply {
-                from: Ipv4Addr::from(a),
+                from: IpAddr::V4(Ipv4Addr::from(a)),
                 rtt_ms: ms,
                 note: note.into(),
                 last: false,
@@ -351,5 +417,55 @@ mod tests {
         assert_eq!(annotation(3, 4, 1000).as_deref(), Some("!F-1000"));
         assert_eq!(annotation(3, 2, 0).as_deref(), Some("!P"));
         assert_eq!(annotation(11, 0, 0), None);
+    }
+
+    #[test]
+    fn annotations6_like_traceroute8() {
+        assert_eq!(annotation6(1, 0, 0).as_deref(), Some("!N"));
+        assert_eq!(annotation6(1, 1, 0).as_deref(), Some("!X"));
+        assert_eq!(annotation6(1, 3, 0).as_deref(), Some("!H"));
+        assert_eq!(annotation6(1, 4, 0), None, "port unreachable: reached");
+        assert_eq!(annotation6(2, 0, 1280).as_deref(), Some("!F-1280"));
+        assert_eq!(annotation6(3, 0, 0), None, "time exceeded: a hop");
+        assert_eq!(annotation6(1, 6, 0).as_deref(), Some("!<6>"));
+    }
+
+    #[test]
+    fn ipv6_lines_and_probes() {
+        let r = |a: &str, note: &str| {
+            Some(Reply {
+                from: a.parse().expect("addr"),
+                rtt_ms: 0.5,
+                note: note.into(),
+                last: false,
+            })
+        };
+        assert_eq!(
+            hop_line(
+                2,
+                &[r("2001:2:0:1::2", "!N"), r("2001:2:0:1::2", "!N"), None]
+            ),
+            " 2  2001:2:0:1::2  0.500 ms !N  0.500 ms !N *"
+        );
+        let o = Options {
+            host: "2001:2:0:100::1".parse().expect("addr"),
+            packet_len: 80,
+            ..Options::default()
+        };
+        for mode in [Mode::Udp, Mode::Icmp, Mode::Tcp] {
+            let o = Options { mode, ..o.clone() };
+            let p = probe(&o, 3, 17, 5);
+            let b = p.build();
+            assert_eq!(b[0] >> 4, 6, "{mode:?}");
+            assert_eq!(b[7], 3, "hop limit");
+            assert_eq!(probe_number(&p.layers[0]), 17);
+            if mode != Mode::Tcp {
+                assert_eq!(b.len(), 80, "{mode:?}: traceroute(8)'s 80 bytes");
+            }
+            let d = Packet::dissect(&ipv6::IPV6_LAYER, &b);
+            assert!(crate::packet::verify::checksums(&d)
+                .iter()
+                .all(|c| c.status == crate::packet::verify::Status::Good));
+        }
     }
 }
