@@ -117,3 +117,89 @@ fn an_interpreter_without_a_network_says_so() {
     .unwrap_or_default();
     assert!(e.contains("no network"), "{e}");
 }
+
+/// Lines a tool printed, collected from its sink.
+fn collect() -> (
+    packsmith::tools::Sink,
+    std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+) {
+    let lines = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let l2 = lines.clone();
+    let sink: packsmith::tools::Sink = std::sync::Arc::new(move |l: &str| {
+        if let Ok(mut v) = l2.lock() {
+            v.push(l.to_string());
+        }
+    });
+    (sink, lines)
+}
+
+/// The CLI tools over the in-memory host, both families: the same engine,
+/// sources and matching as on a machine, without root.
+#[test]
+fn ping_traceroute_and_sweep_over_the_in_memory_host() {
+    use packsmith::tools::{ping, sweep, traceroute};
+    use std::net::IpAddr;
+    let host = MemHost::lab();
+    for target in ["198.19.0.1", "2001:2:0:100::1"] {
+        let ip: IpAddr = target.parse().expect("an address");
+        let (sink, lines) = collect();
+        let o = ping::Options {
+            host: ip,
+            count: Some(3),
+            interval: 0.01,
+            wait: 5.0,
+            ..ping::Options::default()
+        };
+        let s = ping::run(&host, &o, sink).expect("ping runs");
+        assert_eq!((s.transmitted, s.received, s.errors), (3, 3, 0), "{target}");
+        let lines = lines.lock().expect("lines").clone();
+        let replies: Vec<&String> = lines.iter().filter(|l| l.contains("icmp_seq=")).collect();
+        assert_eq!(replies.len(), 3, "{lines:?}");
+        assert!(
+            replies[0].starts_with(&format!("64 bytes from {target}: icmp_seq=1 ")),
+            "{lines:?}"
+        );
+
+        let (sink, _) = collect();
+        let o = traceroute::Options {
+            host: ip,
+            queries: 1,
+            wait: 5.0,
+            packet_len: traceroute::default_packet_len(ip),
+            ..traceroute::Options::default()
+        };
+        let hops = traceroute::run(&host, &o, sink).expect("traceroute runs");
+        let froms: Vec<String> = hops
+            .iter()
+            .map(|(_, replies)| {
+                replies
+                    .iter()
+                    .flatten()
+                    .map(|r| r.from.to_string())
+                    .collect::<Vec<_>>()
+                    .join(",")
+            })
+            .collect();
+        let router = if ip.is_ipv4() {
+            "198.18.255.2"
+        } else {
+            "2001:2:0:1::2"
+        };
+        assert_eq!(froms, [router, target], "{target}");
+    }
+    for (net, prefix) in [("198.19.0.0", 28), ("2001:2:0:100::", 124)] {
+        let (sink, _) = collect();
+        let o = sweep::Options {
+            base: net.parse().expect("an address"),
+            prefix,
+            probe: sweep::Probe::Echo,
+            rate: None,
+            port: 80,
+            timeout: 5.0,
+            retry: 0,
+            json: false,
+        };
+        let s = sweep::run(&host, &o, sink).expect("sweep runs");
+        assert_eq!((s.targets, s.alive), (16, 16), "{net}/{prefix}");
+    }
+}

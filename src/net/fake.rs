@@ -186,6 +186,12 @@ impl MemHost {
         h
     }
 
+    /// The same host with another network behind it.
+    pub fn answering(mut self, responder: Responder) -> MemHost {
+        self.responder = responder;
+        self
+    }
+
     fn tx(&self, responder: Responder) -> FakeTx {
         let wire = self
             .wire

@@ -128,7 +128,8 @@ impl Layer {
     pub fn wide(&self, i: usize) -> u128 {
         match self.get(i) {
             Some(v) => value_int(v),
-            None => default_int(&self.def.fields[i]),
+            // an index from another declaration reads as 0 rather than panicking
+            None => self.def.fields.get(i).map(default_int).unwrap_or(0),
         }
     }
 

@@ -708,58 +708,10 @@ mod tests {
         );
     }
 
-    /// A fake network answering each IPv6 echo request with `kind`: a reply
-    /// (hop limit 62) or a no-route error from 2001:2:0:1::2 quoting it.
-    /// `net::fake::FakeNet` over IPv6: it reads an IPv4 header for the
-    /// destination, so this drives the same fake wire with the engine's
-    /// `exchange` directly.
-    struct Fake6(crate::net::fake::Responder);
-
-    impl Network for Fake6 {
-        fn sr(
-            &self,
-            probes: &mut dyn Iterator<Item = Packet>,
-            opts: &SrOptions,
-            progress: &mut dyn FnMut(usize, usize),
-        ) -> Result<crate::net::SrResult, NetError> {
-            let (mut tx, rx) = crate::net::fake::pair(self.0.clone(), Duration::ZERO);
-            let mut ready = probes.map(|p| {
-                let dst = p
-                    .layers
-                    .first()
-                    .map(crate::tools::ip_dst)
-                    .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
-                Ok(crate::net::engine::Ready {
-                    bytes: p.build(),
-                    dst,
-                })
-            });
-            crate::net::engine::exchange(
-                &mut tx,
-                Box::new(rx),
-                opts.first,
-                &mut ready,
-                opts,
-                progress,
-            )
-        }
-        fn send(
-            &self,
-            _: &mut dyn Iterator<Item = Packet>,
-            _: &crate::net::SendOptions,
-        ) -> Result<crate::net::SendReport, NetError> {
-            Err(NetError::Usage("not here".into()))
-        }
-        fn sniff(
-            &self,
-            _: &crate::net::SniffOptions,
-            _: &mut dyn FnMut(WirePacket) -> bool,
-        ) -> Result<usize, NetError> {
-            Ok(0)
-        }
-    }
-
-    fn fake6(error: bool) -> Fake6 {
+    /// The in-memory host answering each IPv6 echo request with a reply
+    /// (hop limit 62) or, with `error`, a no-route error from 2001:2:0:1::2
+    /// quoting it.
+    fn fake6(error: bool) -> crate::net::fake::MemHost {
         use crate::tools::respond::icmp6_checksum;
         let responder = Arc::new(move |q: &[u8], _: usize| {
             let addr = |b: &[u8]| {
@@ -789,10 +741,10 @@ mod tests {
             r[42..44].copy_from_slice(&c.to_be_bytes());
             vec![r]
         });
-        Fake6(responder)
+        crate::net::fake::MemHost::lab().answering(responder)
     }
 
-    fn lines_of(net: &Fake6, o: &Options) -> (Vec<String>, Stats) {
+    fn lines_of(net: &crate::net::fake::MemHost, o: &Options) -> (Vec<String>, Stats) {
         let lines = Arc::new(Mutex::new(Vec::new()));
         let l2 = lines.clone();
         let sink: Sink = Arc::new(move |l: &str| {

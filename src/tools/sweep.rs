@@ -369,10 +369,7 @@ mod tests {
         let p = probe(&o, nth(b, 5), 9).build();
         assert_eq!((p[6], p[40 + 13]), (6, 0x02), "TCP SYN over IPv6");
         // a /64 is refused before anything is sent, and so is timestamp over IPv6
-        let net = crate::net::fake::FakeNet {
-            responder: Arc::new(|_: &[u8], _| Vec::new()),
-            delay: std::time::Duration::ZERO,
-        };
+        let net = crate::net::fake::MemHost::lab();
         let quiet: Sink = Arc::new(|_: &str| {});
         let wide = Options {
             prefix: 64,
