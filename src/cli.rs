@@ -294,7 +294,7 @@ pub struct RespondArgs {
     #[arg(long)]
     pub iface: String,
     /// Networks whose addresses to answer for, IPv4 or IPv6 (repeatable;
-    /// default: the interface's own IPv4 addresses). For IPv6 addresses
+    /// default: the interface's own IPv4 and IPv6 addresses). For IPv6 addresses
     /// neighbour solicitations are answered too.
     #[arg(long = "addr", visible_alias = "owns")]
     pub addrs: Vec<String>,
@@ -343,7 +343,10 @@ pub fn respond(a: RespondArgs) -> i32 {
     }
     if owns.is_empty() && owns6.is_empty() {
         match crate::net::route::iface_by_name(&a.iface) {
-            Some(i) => owns.extend(i.addrs.iter().map(|(a, _)| (u32::from(*a), 32u8))),
+            Some(i) => {
+                owns.extend(i.addrs.iter().map(|(a, _)| (u32::from(*a), 32u8)));
+                owns6.extend(i.addrs6.iter().map(|(a, _)| (u128::from(*a), 128u8)));
+            }
             None => {
                 eprintln!("packsmith: no interface named {:?}", a.iface);
                 return 2;

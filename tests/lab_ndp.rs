@@ -92,3 +92,50 @@ fn link_scope_echo_on_a_given_interface() {
     }
     assert_eq!(lines[2], format!("{peer} {mine} 129"), "{out}");
 }
+
+/// The responder's socket receives every multicast frame of its link while
+/// it runs (neighbour solicitations go to solicited-node groups, which a real
+/// card filters otherwise), and the membership ends with it.
+#[test]
+fn the_responder_joins_all_multicast_while_it_runs() {
+    let Some(lab) = Lab::up6("the_responder_joins_all_multicast_while_it_runs") else {
+        return;
+    };
+    let dev = lab.var("RESPONDER_IF");
+    let allmulti = || {
+        let o = lab.run("responder", &["ip", "-d", "link", "show", "dev", &dev]);
+        let t = String::from_utf8_lossy(&o.stdout).to_string();
+        let n = t
+            .split_whitespace()
+            .skip_while(|w| *w != "allmulti")
+            .nth(1)
+            .and_then(|n| n.parse::<u32>().ok());
+        n.unwrap_or_else(|| panic!("no allmulti count in {t:?}"))
+    };
+    assert_eq!(allmulti(), 0);
+    let mut child = std::process::Command::new("ip")
+        .args(["netns", "exec", &lab.ns("responder"), &common::bin()])
+        .args([
+            "respond",
+            "--iface",
+            &dev,
+            "--addr",
+            &lab.var("RESPONDER_NET"),
+            "--timeout",
+            "30",
+            "--quiet",
+        ])
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .expect("respond starts");
+    // the count rises once the socket is open (polled, no fixed sleep)
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while allmulti() == 0 && std::time::Instant::now() < until {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let during = allmulti();
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!(during, 1, "one membership while responding");
+    assert_eq!(allmulti(), 0, "the membership ends with the socket");
+}

@@ -14,6 +14,17 @@ use std::time::{Duration, Instant};
 
 const SOL_PACKET: libc::c_int = 263;
 const PACKET_IGNORE_OUTGOING: libc::c_int = 23;
+const PACKET_ADD_MEMBERSHIP: libc::c_int = 1;
+const PACKET_MR_ALLMULTI: libc::c_ushort = 2;
+
+/// `struct packet_mreq` (linux/if_packet.h).
+#[repr(C)]
+struct PacketMreq {
+    ifindex: libc::c_int,
+    kind: libc::c_ushort,
+    alen: libc::c_ushort,
+    address: [u8; 8],
+}
 const SO_RCVBUFFORCE: libc::c_int = 33;
 const SO_SNDBUFFORCE: libc::c_int = 32;
 const SO_ATTACH_FILTER: libc::c_int = 26;
@@ -165,6 +176,17 @@ fn open_fd(
                 io::Error::last_os_error(),
             ));
         }
+        // every multicast frame reaches us, as on a veth: a real card
+        // otherwise filters the solicited-node groups (33:33:ff:..) that
+        // neighbour solicitations for the responder's addresses go to; the
+        // kernel drops the membership with the socket (best effort)
+        let mreq = PacketMreq {
+            ifindex: index as libc::c_int,
+            kind: PACKET_MR_ALLMULTI,
+            alen: 0,
+            address: [0; 8],
+        };
+        let _ = setsockopt(fd, SOL_PACKET, PACKET_ADD_MEMBERSHIP, &mreq);
     }
     Ok(fd)
 }
