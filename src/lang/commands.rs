@@ -128,7 +128,7 @@ fn c_ls(_: &mut Interp, mut a: Args) -> R {
             }
             output::print(&s);
         }
-        Some(Value::Layer(d, _)) => output::print(&show::ls(d)),
+        Some(Value::Layer(d, q)) => output::print(&show::ls(d, *q)),
         Some(Value::Packet(p)) => output::print(&show::ls_packet(&p.snapshot())),
         Some(other) => {
             return Err(raise(
@@ -180,7 +180,7 @@ fn c_help(interp: &mut Interp, mut a: Args) -> R {
                 d.display_name(*q),
                 d.doc
             );
-            s.push_str(&show::ls(d));
+            s.push_str(&show::ls_doc(d));
             s
         }
         Some(Value::Str(s)) => help_topic(s)?,
@@ -248,7 +248,7 @@ fn help_topic(topic: &str) -> R<String> {
             d.class_name(q),
             d.display_name(q),
             d.doc,
-            show::ls(d)
+            show::ls_doc(d)
         ));
     }
     if let Some(b) = all_commands()
