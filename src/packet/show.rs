@@ -377,10 +377,12 @@ struct LsRow {
     class: String,
     default: String,
     value: String,
+    /// `ls(..., verbose=True)`'s lines under the field: enum names, flags.
+    names: Vec<String>,
 }
 
 /// The rows of one layer, phantom fields in their place.
-fn ls_rows(p: &Packet, li: usize) -> Vec<LsRow> {
+fn ls_rows(p: &Packet, li: usize, verbose: bool) -> Vec<LsRow> {
     let l = &p.layers[li];
     let probe = Layer::new(l.def);
     let mut rows = Vec::new();
@@ -395,6 +397,11 @@ fn ls_rows(p: &Packet, li: usize) -> Vec<LsRow> {
             class: ls_class(l, f, l.quoted),
             default: default_py(&probe, f),
             value,
+            names: if verbose {
+                verbose_names(l, f)
+            } else {
+                Vec::new()
+            },
         });
         for ph in l.def.phantoms.iter().filter(|ph| ph.after == f.name) {
             let shown = ph.when.is_none_or(|w| w(l));
@@ -407,6 +414,7 @@ fn ls_rows(p: &Packet, li: usize) -> Vec<LsRow> {
                 },
                 default: ph.default.to_string(),
                 value: if shown { ph.default } else { "None" }.to_string(),
+                names: Vec::new(),
             });
         }
     }
@@ -415,7 +423,7 @@ fn ls_rows(p: &Packet, li: usize) -> Vec<LsRow> {
 
 /// Scapy's `ls(Layer)`: every field with Scapy's class and default, as
 /// `name : class = ('default')`.
-pub fn ls(def: &'static LayerDef, quoted: bool) -> String {
+pub fn ls(def: &'static LayerDef, quoted: bool, verbose: bool) -> String {
     // a layer that only picks another (IPv46) lists the one it picks by default
     let def = match def.dispatch {
         Some(pick) if def.fields.is_empty() => pick(&[]),
@@ -425,7 +433,7 @@ pub fn ls(def: &'static LayerDef, quoted: bool) -> String {
     l.quoted = quoted;
     let p = Packet::from_layer(l);
     let mut s = String::new();
-    for r in ls_rows(&p, 0) {
+    for r in ls_rows(&p, 0, verbose) {
         let _ = writeln!(
             s,
             "{:<10} : {:<35} = ({})",
@@ -433,6 +441,7 @@ pub fn ls(def: &'static LayerDef, quoted: bool) -> String {
             r.class,
             py_repr(&r.default)
         );
+        push_names(&mut s, &r.names);
     }
     s
 }
@@ -461,13 +470,13 @@ pub fn ls_doc(def: &'static LayerDef) -> String {
 
 /// Scapy's `ls(packet)`: every field of every layer with its value and the
 /// repr of its default, layers separated by `--`.
-pub fn ls_packet(p: &Packet) -> String {
+pub fn ls_packet(p: &Packet, verbose: bool) -> String {
     let mut s = String::new();
     for i in 0..p.layers.len() {
         if i > 0 {
             s.push_str("--\n");
         }
-        for r in ls_rows(p, i) {
+        for r in ls_rows(p, i, verbose) {
             let _ = writeln!(
                 s,
                 "{:<10} : {:<35} = {:<15} ({})",
@@ -476,9 +485,45 @@ pub fn ls_packet(p: &Packet) -> String {
                 r.value,
                 py_repr(&r.default)
             );
+            push_names(&mut s, &r.names);
         }
     }
     s
+}
+
+fn push_names(s: &mut String, names: &[String]) {
+    for n in names {
+        let _ = writeln!(s, "{:15}{n}", "");
+    }
+}
+
+/// What `verbose=True` lists under a field, as Scapy does: the names of an
+/// enum (by value, when fewer than 50; an enum chosen by another field, the
+/// names for its current value), the names of the flags.
+fn verbose_names(l: &Layer, f: &Field) -> Vec<String> {
+    // Scapy's BitEnumField isn't one of its EnumFields: no names
+    if derived_class(f) == "BitEnumField" {
+        return Vec::new();
+    }
+    let table = match f.show {
+        Show::Enum(n) | Show::XEnum(n) => n,
+        Show::EnumBy(by) => by(l),
+        Show::Flags(names) => return vec![names.join(", ")],
+        _ => return Vec::new(),
+    };
+    // a dict in Scapy: one name per value, the last given
+    let mut by_value: Vec<(u64, &str)> = Vec::new();
+    for &(v, n) in table {
+        match by_value.iter_mut().find(|(x, _)| *x == v) {
+            Some(e) => e.1 = n,
+            None => by_value.push((v, n)),
+        }
+    }
+    if by_value.len() >= 50 {
+        return Vec::new();
+    }
+    by_value.sort();
+    by_value.iter().map(|(v, n)| format!("{n}: {v}")).collect()
 }
 
 /// Python's `repr` of a string: single quotes unless only double quotes
