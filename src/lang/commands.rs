@@ -120,6 +120,7 @@ fn c_hexdump(_: &mut Interp, mut a: Args) -> R {
 }
 
 fn c_ls(_: &mut Interp, mut a: Args) -> R {
+    let verbose = a.kw("verbose").is_some_and(|v| v.truthy());
     match &a.get(0, "obj") {
         None => {
             let mut s = String::new();
@@ -128,8 +129,8 @@ fn c_ls(_: &mut Interp, mut a: Args) -> R {
             }
             output::print(&s);
         }
-        Some(Value::Layer(d, _)) => output::print(&show::ls(d)),
-        Some(Value::Packet(p)) => output::print(&show::ls_packet(&p.snapshot())),
+        Some(Value::Layer(d, q)) => output::print(&show::ls(d, *q, verbose)),
+        Some(Value::Packet(p)) => output::print(&show::ls_packet(&p.snapshot(), verbose)),
         Some(other) => {
             return Err(raise(
                 "TypeError",
@@ -180,7 +181,7 @@ fn c_help(interp: &mut Interp, mut a: Args) -> R {
                 d.display_name(*q),
                 d.doc
             );
-            s.push_str(&show::ls(d));
+            s.push_str(&show::ls_doc(d));
             s
         }
         Some(Value::Str(s)) => help_topic(s)?,
@@ -248,7 +249,7 @@ fn help_topic(topic: &str) -> R<String> {
             d.class_name(q),
             d.display_name(q),
             d.doc,
-            show::ls(d)
+            show::ls_doc(d)
         ));
     }
     if let Some(b) = all_commands()

@@ -67,15 +67,25 @@ fn proto_kind(l: &Layer) -> Kind {
 static FIELDS: [Field; 9] = [
     Field::new("hwtype", Kind::Bits(16), Default::Int(1)).show(Show::XEnum(HWTYPES)),
     Field::new("ptype", Kind::Bits(16), Default::Int(0x0800)).show(Show::XEnum(ETHER_TYPES)),
-    auto("hwlen", 8).doc("hardware address length; from hwsrc when unset"),
-    auto("plen", 8).doc("protocol address length; from psrc when unset"),
+    auto("hwlen", 8)
+        .class("FieldLenField")
+        .doc("hardware address length; from hwsrc when unset"),
+    auto("plen", 8)
+        .class("FieldLenField")
+        .doc("protocol address length; from psrc when unset"),
     Field::new("op", Kind::Bits(16), Default::Int(1)).show(Show::Enum(OPS)),
     Field::new("hwsrc", Kind::Depends(hw_kind), Default::Auto)
+        .choices("SourceMACField, StrFixedLenField")
         .doc("sender MAC; the interface's at send time"),
     Field::new("psrc", Kind::Depends(proto_kind), Default::Auto)
+        .choices("SourceIPField, SourceIP6Field, StrFixedLenField")
         .doc("sender IP; the interface's at send time"),
-    Field::new("hwdst", Kind::Depends(hw_kind), Default::Int(0)),
-    Field::new("pdst", Kind::Depends(proto_kind), Default::Int(0)),
+    Field::new("hwdst", Kind::Depends(hw_kind), Default::Int(0))
+        .choices("MACField, StrFixedLenField")
+        .scapy_default("None"),
+    Field::new("pdst", Kind::Depends(proto_kind), Default::Int(0))
+        .choices("IPField, IP6Field, StrFixedLenField")
+        .scapy_default("None"),
 ];
 
 fn fixup(fx: &mut Fixup) {

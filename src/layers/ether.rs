@@ -52,8 +52,11 @@ pub static ETHER_TYPES: Names = &[
 
 static FIELDS: [Field; 3] = [
     Field::new("dst", MAC, Default::Auto)
+        .class("DestMACField")
         .doc("destination MAC; resolved from the neighbour table (ARP) at send time"),
-    Field::new("src", MAC, Default::Auto).doc("source MAC; the interface's at send time"),
+    Field::new("src", MAC, Default::Auto)
+        .class("SourceMACField")
+        .doc("source MAC; the interface's at send time"),
     Field::new("type", Kind::Bits(16), Default::Int(0x9000))
         .show(Show::XEnum(ETHER_TYPES))
         .doc("EtherType; taken from the payload layer when unset"),

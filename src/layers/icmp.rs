@@ -6,7 +6,7 @@
 use super::ipv4::{ICMP_ERROR_TYPES, IP};
 use crate::packet::decl::{
     auto, byte, ipv4, short, Bind, Default, Field, Fixup, Kind, LayerDef, LayerKind, Len, Names,
-    Next, Show, SummaryCtx,
+    Next, Phantom, Show, SummaryCtx,
 };
 use crate::packet::matching::{hashret_at, MatchOpts};
 use crate::packet::show::int_repr;
@@ -209,7 +209,27 @@ static FIELDS: [Field; 15] = [
     short("nexthopmtu", 0)
         .when(|l| ty(l) == 3)
         .doc("fragmentation needed: MTU of the next hop (RFC 1191)"),
-    Field::new("unused", Kind::Depends(unused_kind), Default::Int(0)),
+    Field::new("unused", Kind::Depends(unused_kind), Default::Int(0))
+        .choices("ShortField, IntField, StrFixedLenField"),
+];
+
+/// Scapy's RFC 4884 extension fields, which packsmith doesn't carry (an
+/// extension structure stays in the quoted datagram's bytes).
+static PHANTOMS: [Phantom; 2] = [
+    Phantom {
+        after: "unused",
+        name: "extpad",
+        class: "_ICMPExtensionPadField",
+        default: "b''",
+        when: Some(|l| matches!(ty(l), 3 | 11 | 12)),
+    },
+    Phantom {
+        after: "unused",
+        name: "ext",
+        class: "_ICMPExtensionField",
+        default: "None",
+        when: Some(|l| matches!(ty(l), 3 | 11 | 12)),
+    },
 ];
 
 fn fixup(fx: &mut Fixup) {
@@ -288,6 +308,7 @@ pub static ICMP: LayerDef = LayerDef {
     summary: Some(summary),
     hashret: Some(hashret),
     answers: Some(answers),
+    phantoms: &PHANTOMS,
     ..LayerDef::base("ICMP", "ICMP", LayerKind::Protocol, &FIELDS)
 };
 

@@ -6,7 +6,7 @@
 use super::ipv6::{addr_count, IPV6_LAYER};
 use crate::packet::decl::{
     auto, bits, byte, int, ipv6, mac, short, Bind, Default, Field, Fixup, Kind, LayerDef,
-    LayerKind, Len, Names, Next, OptionFamily, Show, SummaryCtx,
+    LayerKind, Len, Names, Next, OptionFamily, Phantom, Show, SummaryCtx,
 };
 use crate::packet::kinds;
 use crate::packet::matching::{hashret_at, MatchOpts};
@@ -231,17 +231,38 @@ pub static UNKNOWN: LayerDef = message(
     ],
 );
 
-pub static DEST_UNREACH: LayerDef = error(
-    "ICMPv6DestUnreach",
-    "ICMPv6 Destination Unreachable",
-    &[
-        ty(1),
-        byte("code", 0).show(Show::Enum(UNREACH_CODES)),
-        cksum(),
-        byte("length", 0),
-        bits("unused", 24, 0).hex(),
-    ],
-);
+/// Scapy's RFC 4884 extension fields, which packsmith doesn't carry.
+static EXTENSION_PHANTOMS: [Phantom; 2] = [
+    Phantom {
+        after: "unused",
+        name: "extpad",
+        class: "_ICMPExtensionPadField",
+        default: "b''",
+        when: None,
+    },
+    Phantom {
+        after: "unused",
+        name: "ext",
+        class: "_ICMPExtensionField",
+        default: "None",
+        when: None,
+    },
+];
+
+pub static DEST_UNREACH: LayerDef = LayerDef {
+    phantoms: &EXTENSION_PHANTOMS,
+    ..error(
+        "ICMPv6DestUnreach",
+        "ICMPv6 Destination Unreachable",
+        &[
+            ty(1),
+            byte("code", 0).show(Show::Enum(UNREACH_CODES)),
+            cksum(),
+            byte("length", 0),
+            bits("unused", 24, 0).hex(),
+        ],
+    )
+};
 
 pub static PACKET_TOO_BIG: LayerDef = error(
     "ICMPv6PacketTooBig",
@@ -249,17 +270,20 @@ pub static PACKET_TOO_BIG: LayerDef = error(
     &[ty(2), byte("code", 0), cksum(), int("mtu", 1280)],
 );
 
-pub static TIME_EXCEEDED: LayerDef = error(
-    "ICMPv6TimeExceeded",
-    "ICMPv6 Time Exceeded",
-    &[
-        ty(3),
-        byte("code", 0).show(Show::Enum(TIME_EXCEEDED_CODES)),
-        cksum(),
-        byte("length", 0),
-        bits("unused", 24, 0).hex(),
-    ],
-);
+pub static TIME_EXCEEDED: LayerDef = LayerDef {
+    phantoms: &EXTENSION_PHANTOMS,
+    ..error(
+        "ICMPv6TimeExceeded",
+        "ICMPv6 Time Exceeded",
+        &[
+            ty(3),
+            byte("code", 0).show(Show::Enum(TIME_EXCEEDED_CODES)),
+            cksum(),
+            byte("length", 0),
+            bits("unused", 24, 0).hex(),
+        ],
+    )
+};
 
 pub static PARAM_PROBLEM: LayerDef = error(
     "ICMPv6ParamProblem",
@@ -418,8 +442,8 @@ pub static MLD_RECORD: LayerDef = LayerDef {
         LayerKind::Option,
         &[
             byte("rtype", 4),
-            auto("auxdata_len", 8),
-            auto("sources_number", 16),
+            auto("auxdata_len", 8).class("FieldLenField"),
+            auto("sources_number", 16).class("FieldLenField"),
             ipv6("dst", 0),
             Field::new(
                 "sources",
@@ -676,27 +700,40 @@ pub static OPT_UNKNOWN: LayerDef = nd_option(
     "ICMPv6 Neighbor Discovery Option - Scapy Unimplemented",
     &[
         byte("type", 0),
-        auto("len", 8),
+        auto("len", 8).class("FieldLenField"),
         Field::new(
             "data",
             Kind::Bytes(Len::From(|l| {
                 (8 * (l.int(1) as usize).max(1)).saturating_sub(2)
             })),
             Default::Bytes(b""),
-        ),
+        )
+        .class("ICMPv6NDOptDataField"),
     ],
 );
 
 pub static OPT_SRC_LLADDR: LayerDef = nd_option(
     "ICMPv6NDOptSrcLLAddr",
     "ICMPv6 Neighbor Discovery Option - Source Link-Layer Address",
-    &[byte("type", 1), byte("len", 1), mac("lladdr", 0)],
+    &[
+        byte("type", 1),
+        byte("len", 1),
+        mac("lladdr", 0)
+            .class("SourceMACField")
+            .scapy_default("None"),
+    ],
 );
 
 pub static OPT_DST_LLADDR: LayerDef = nd_option(
     "ICMPv6NDOptDstLLAddr",
     "ICMPv6 Neighbor Discovery Option - Destination Link-Layer Address",
-    &[byte("type", 2), byte("len", 1), mac("lladdr", 0)],
+    &[
+        byte("type", 2),
+        byte("len", 1),
+        mac("lladdr", 0)
+            .class("SourceMACField")
+            .scapy_default("None"),
+    ],
 );
 
 pub static OPT_PREFIX_INFO: LayerDef = nd_option(
@@ -722,13 +759,14 @@ pub static OPT_REDIRECTED_HDR: LayerDef = nd_option(
     "ICMPv6 Neighbor Discovery Option - Redirected Header",
     &[
         byte("type", 4),
-        auto("len", 8),
-        Field::new("res", Kind::Bytes(Len::Fixed(6)), Default::Bytes(&[0; 6])),
+        auto("len", 8).class("FieldLenField"),
+        Field::new("res", Kind::Bytes(Len::Fixed(6)), Default::Bytes(&[0; 6])).class("MayEnd"),
         Field::new(
             "pkt",
             Kind::Bytes(Len::From(|l| (8 * l.int(1) as usize).saturating_sub(8))),
             Default::Bytes(b""),
         )
+        .class("TruncPktLenField")
         .doc("the start of the redirected packet"),
     ],
 );
@@ -749,7 +787,7 @@ pub static OPT_RDNSS: LayerDef = nd_option(
     "ICMPv6 Neighbor Discovery Option - Recursive DNS Server Option",
     &[
         byte("type", 25),
-        auto("len", 8),
+        auto("len", 8).class("FieldLenField"),
         auto("res", 16),
         int("lifetime", 0xffff_ffff),
         Field::new(

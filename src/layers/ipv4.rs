@@ -46,8 +46,11 @@ static FIELDS: [Field; 13] = [
         .hex()
         .doc("header checksum; computed when unset"),
     Field::new("src", IPV4, Default::Auto)
+        .class("SourceIPField")
         .doc("source; the route's source address towards dst when unset"),
-    ipv4("dst", 0x7f00_0001),
+    ipv4("dst", 0x7f00_0001)
+        .class("DestIPField")
+        .scapy_default("None"),
     Field::new(
         "options",
         Kind::Options(&IP_OPTIONS, Len::From(options_len)),
@@ -297,7 +300,7 @@ pub static IPOPT_GENERIC: LayerDef = option(
         0,
         0,
         0,
-        auto("length", 8),
+        auto("length", 8).class("FieldLenField"),
         Field::new(
             "value",
             Kind::Bytes(Len::From(value_len)),
@@ -328,7 +331,7 @@ macro_rules! route_option {
                 $copy,
                 0,
                 $num,
-                auto("length", 8),
+                auto("length", 8).class("FieldLenField"),
                 byte("pointer", 4),
                 Field::new(
                     "routers",

@@ -6,7 +6,7 @@
 
 use crate::packet::decl::{
     auto, bits, byte, ipv6, short, Bind, Default, Field, Fixup, Kind, LayerDef, LayerKind, Len,
-    Names, Next, OptionFamily, Show, SummaryCtx, IPV6,
+    Names, Next, OptionFamily, Phantom, Show, SummaryCtx, IPV6,
 };
 use crate::packet::kinds;
 use crate::packet::matching::{answers_at, hashret_at, MatchOpts};
@@ -43,7 +43,9 @@ pub static IPV6_NH: Names = &[
 
 static FIELDS: [Field; 8] = [
     bits("version", 4, 6),
-    bits("tc", 8, 0).doc("traffic class (DSCP and ECN)"),
+    bits("tc", 8, 0)
+        .class("BitField")
+        .doc("traffic class (DSCP and ECN)"),
     bits("fl", 20, 0).doc("flow label"),
     auto("plen", 16).doc("payload length; computed when unset"),
     byte("nh", 59)
@@ -51,8 +53,9 @@ static FIELDS: [Field; 8] = [
         .doc("next header; taken from the payload layer when unset"),
     byte("hlim", 64).doc("hop limit"),
     Field::new("src", IPV6, Default::Auto)
+        .class("SourceIP6Field")
         .doc("source; the kernel's choice towards dst (RFC 6724) when unset"),
-    ipv6("dst", 1),
+    ipv6("dst", 1).class("DestIP6Field").scapy_default("None"),
 ];
 
 fn fixup(fx: &mut Fixup) {
@@ -265,7 +268,9 @@ static ROUTER_ALERT_VALUES: Names = &[
 ];
 
 const fn otype(default: u64) -> Field {
-    byte("otype", default).show(Show::Enum(HBH_OPTS))
+    byte("otype", default)
+        .show(Show::Enum(HBH_OPTS))
+        .class("_OTypeField")
 }
 
 fn optdata_len(l: &Layer) -> usize {
@@ -291,7 +296,7 @@ const fn hbh_option(name: &'static str, long: &'static str, fields: &'static [Fi
 /// Type, length and data: PadN, and any option packsmith does not know.
 static TLV_OPTION_FIELDS: [Field; 3] = [
     otype(1),
-    auto("optlen", 8),
+    auto("optlen", 8).class("FieldLenField"),
     Field::new(
         "optdata",
         Kind::Bytes(Len::From(optdata_len)),
@@ -428,27 +433,46 @@ const fn ext_nh() -> Field {
 
 static OPT_HDR_FIELDS: [Field; 3] = [
     ext_nh(),
-    auto("len", 8).doc("length in 8-octet units past the first; computed when unset"),
+    auto("len", 8)
+        .class("FieldLenField")
+        .doc("length in 8-octet units past the first; computed when unset"),
     Field::new(
         "options",
         Kind::Options(&HBH_OPTIONS, Len::From(options_len)),
         Default::Empty,
     )
+    .class("_OptionsField")
     .doc("a list of options (Pad1, PadN, RouterAlert, Jumbo, HAO); padded to 8 octets"),
 ];
 
-pub static HOP_BY_HOP: LayerDef = ext_header(
-    "IPv6ExtHdrHopByHop",
-    "IPv6 Extension Header - Hop-by-Hop Options Header",
-    &OPT_HDR_FIELDS,
-    ext_len_fixup,
-);
-pub static DEST_OPT: LayerDef = ext_header(
-    "IPv6ExtHdrDestOpt",
-    "IPv6 Extension Header - Destination Options Header",
-    &OPT_HDR_FIELDS,
-    ext_len_fixup,
-);
+/// Scapy's `autopad`: whether the options are padded to 8 octets, a phantom
+/// field that never reaches the wire. packsmith always pads.
+static AUTOPAD: [Phantom; 1] = [Phantom {
+    after: "len",
+    name: "autopad",
+    class: "_PhantomAutoPadField",
+    default: "1",
+    when: None,
+}];
+
+pub static HOP_BY_HOP: LayerDef = LayerDef {
+    phantoms: &AUTOPAD,
+    ..ext_header(
+        "IPv6ExtHdrHopByHop",
+        "IPv6 Extension Header - Hop-by-Hop Options Header",
+        &OPT_HDR_FIELDS,
+        ext_len_fixup,
+    )
+};
+pub static DEST_OPT: LayerDef = LayerDef {
+    phantoms: &AUTOPAD,
+    ..ext_header(
+        "IPv6ExtHdrDestOpt",
+        "IPv6 Extension Header - Destination Options Header",
+        &OPT_HDR_FIELDS,
+        ext_len_fixup,
+    )
+};
 
 fn routing_addrs_len(l: &Layer) -> usize {
     8 * l.int(EXT_LEN) as usize
@@ -490,10 +514,12 @@ pub static ROUTING: LayerDef = LayerDef {
         "IPv6 Option Header Routing",
         &[
             ext_nh(),
-            auto("len", 8).doc("twice the number of addresses; computed when unset"),
+            auto("len", 8)
+                .class("FieldLenField")
+                .doc("twice the number of addresses; computed when unset"),
             byte("type", 0),
             auto("segleft", 8).doc("segments left; the number of addresses when unset"),
-            bits("reserved", 32, 0),
+            bits("reserved", 32, 0).class("BitField"),
             Field::new(
                 "addresses",
                 Kind::AddrList(&kinds::IPV6, Len::From(routing_addrs_len)),
@@ -556,6 +582,8 @@ pub static SEGMENT_ROUTING: LayerDef = ext_header(
             Kind::Bytes(Len::From(sr_tlvs_len)),
             Default::Bytes(b""),
         )
+        .class("PacketListField")
+        .scapy_default("[]")
         .doc("the TLV objects' bytes"),
     ],
     sr_fixup,
@@ -575,7 +603,7 @@ pub static FRAGMENT: LayerDef = LayerDef {
         "IPv6 Extension Header - Fragmentation header",
         &[
             ext_nh(),
-            bits("res1", 8, 0),
+            bits("res1", 8, 0).class("BitField"),
             bits("offset", 13, 0).doc("fragment offset in 8-octet units"),
             bits("res2", 2, 0),
             bits("m", 1, 0).doc("more fragments"),

@@ -16,6 +16,7 @@ static FAMILIES: Names = &[
 
 static FIELDS: [Field; 1] = [Field::new("type", Kind::Bits(32), Default::Int(2))
     .le()
+    .class("LoIntEnumField")
     .show(Show::Enum(FAMILIES))
     .doc("address family of the payload (2: IPv4)")];
 

@@ -103,7 +103,7 @@ fn options_len(l: &Layer) -> usize {
 static FIELDS: [Field; 11] = [
     short("sport", 20).show(Show::Enum(TCP_SERVICES)),
     short("dport", 80).show(Show::Enum(TCP_SERVICES)),
-    int("seq", 0),
+    int("seq", 0).quoted_class("MayEnd"),
     int("ack", 0),
     auto("dataofs", 4).doc("header length in 32-bit words; computed when unset"),
     bits("reserved", 3, 0),
@@ -120,6 +120,7 @@ static FIELDS: [Field; 11] = [
         Kind::Tlvs(OPTIONS_TABLE, Len::From(options_len)),
         Default::Empty,
     )
+    .scapy_default("b''")
     .doc("(name, value) pairs: [(\"MSS\", 1460), (\"NOP\", None), (\"WScale\", 7)]"),
 ];
 

@@ -108,6 +108,37 @@ pub struct Field {
     pub doc: &'static str,
     /// Little-endian on the wire (byte-aligned `Bits` fields of 16..=64 bits).
     pub little_endian: bool,
+    /// How Scapy declares this field, where the shape alone doesn't say it;
+    /// `ls()` prints it. See [`Scapy`].
+    pub scapy: Scapy,
+}
+
+/// Scapy's view of a field, for `ls()`: the field class (`SourceIPField`
+/// rather than the `IPField` its shape suggests), the classes a
+/// `MultipleTypeField` chooses between, the class under an error layer
+/// (TCPerror's `MayEnd` seq) and the raw default when it isn't the value ours
+/// starts with (`None` for a source address taken from the route).
+#[derive(Clone, Copy)]
+pub struct Scapy {
+    pub class: Option<&'static str>,
+    pub choices: Option<&'static str>,
+    pub quoted_class: Option<&'static str>,
+    pub default: Option<&'static str>,
+}
+
+/// A field Scapy declares and packsmith doesn't carry (IPv6 extension
+/// headers' `autopad`, a phantom field that never reaches the wire; the
+/// ICMP extension fields of RFC 4884): shown by `ls()` only, with Scapy's
+/// class and default, after the field called `after`.
+pub struct Phantom {
+    pub after: &'static str,
+    pub name: &'static str,
+    pub class: &'static str,
+    /// The Python repr of the default, also the value `ls(packet)` shows.
+    pub default: &'static str,
+    /// A conditional field in Scapy: shown as `(Cond)`, and `None` in
+    /// `ls(packet)` when this is false.
+    pub when: Option<fn(&Layer) -> bool>,
 }
 
 impl Field {
@@ -121,7 +152,36 @@ impl Field {
             when: None,
             doc: "",
             little_endian: false,
+            scapy: Scapy {
+                class: None,
+                choices: None,
+                quoted_class: None,
+                default: None,
+            },
         }
+    }
+    /// Scapy's class for this field (`SourceIPField`).
+    pub const fn class(mut self, class: &'static str) -> Field {
+        self.scapy.class = Some(class);
+        self
+    }
+    /// A `MultipleTypeField` and the classes it picks from, in Scapy's order
+    /// (`"ShortField, IntField, StrFixedLenField"`).
+    pub const fn choices(mut self, classes: &'static str) -> Field {
+        self.scapy.class = Some("MultipleTypeField");
+        self.scapy.choices = Some(classes);
+        self
+    }
+    /// Scapy's class for this field in the error variant of the layer.
+    pub const fn quoted_class(mut self, class: &'static str) -> Field {
+        self.scapy.quoted_class = Some(class);
+        self
+    }
+    /// Scapy's default as Python's `repr` shows it (`None`, `'::'`), when it
+    /// differs from ours.
+    pub const fn scapy_default(mut self, repr: &'static str) -> Field {
+        self.scapy.default = Some(repr);
+        self
     }
     pub const fn show(mut self, show: Show) -> Field {
         self.show = show;
@@ -443,6 +503,8 @@ pub struct LayerDef {
     /// Capture link types (tcpdump.org LINKTYPE_*) whose records start with
     /// this layer; the first is the one written.
     pub linktypes: &'static [u32],
+    /// Fields only `ls()` shows (see [`Phantom`]).
+    pub phantoms: &'static [Phantom],
 }
 
 impl std::fmt::Debug for LayerDef {
@@ -498,6 +560,7 @@ impl LayerDef {
             answers: None,
             option_code: None,
             linktypes: &[],
+            phantoms: &[],
         }
     }
 }

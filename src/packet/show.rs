@@ -370,11 +370,88 @@ fn value_command(l: &Layer, f: &Field, v: &Value) -> String {
     }
 }
 
-/// Scapy's `ls(Layer)`: fields, their types and defaults.
-pub fn ls(def: &'static LayerDef) -> String {
+/// One row of `ls()`: name, Scapy's field class with its notes, the Python
+/// repr of the default, and the field's value for `ls(packet)`.
+struct LsRow {
+    name: &'static str,
+    class: String,
+    default: String,
+    value: String,
+    /// `ls(..., verbose=True)`'s lines under the field: enum names, flags.
+    names: Vec<String>,
+}
+
+/// The rows of one layer, phantom fields in their place.
+fn ls_rows(p: &Packet, li: usize, verbose: bool) -> Vec<LsRow> {
+    let l = &p.layers[li];
+    let probe = Layer::new(l.def);
+    let mut rows = Vec::new();
+    for (fi, f) in l.def.fields.iter().enumerate() {
+        let value = if !l.present(fi) {
+            "None".to_string()
+        } else {
+            value_py(p, li, fi)
+        };
+        rows.push(LsRow {
+            name: f.name,
+            class: ls_class(l, f, l.quoted),
+            default: default_py(&probe, f),
+            value,
+            names: if verbose {
+                verbose_names(l, f)
+            } else {
+                Vec::new()
+            },
+        });
+        for ph in l.def.phantoms.iter().filter(|ph| ph.after == f.name) {
+            let shown = ph.when.is_none_or(|w| w(l));
+            rows.push(LsRow {
+                name: ph.name,
+                class: if ph.when.is_some() {
+                    format!("{} (Cond)", ph.class)
+                } else {
+                    format!("{} ", ph.class)
+                },
+                default: ph.default.to_string(),
+                value: if shown { ph.default } else { "None" }.to_string(),
+                names: Vec::new(),
+            });
+        }
+    }
+    rows
+}
+
+/// Scapy's `ls(Layer)`: every field with Scapy's class and default, as
+/// `name : class = ('default')`.
+pub fn ls(def: &'static LayerDef, quoted: bool, verbose: bool) -> String {
+    // a layer that only picks another (IPv46) lists the one it picks by default
+    let def = match def.dispatch {
+        Some(pick) if def.fields.is_empty() => pick(&[]),
+        _ => def,
+    };
+    let mut l = Layer::new(def);
+    l.quoted = quoted;
+    let p = Packet::from_layer(l);
     let mut s = String::new();
+    for r in ls_rows(&p, 0, verbose) {
+        let _ = writeln!(
+            s,
+            "{:<10} : {:<35} = ({})",
+            r.name,
+            r.class,
+            py_repr(&r.default)
+        );
+        push_names(&mut s, &r.names);
+    }
+    s
+}
+
+/// Our own field listing for `help(Layer)`: type, default as `show()`
+/// displays it, and what the field is for.
+pub fn ls_doc(def: &'static LayerDef) -> String {
+    let mut s = String::new();
+    let probe = Layer::new(def);
     for f in def.fields {
-        let probe = Layer::new(def);
         let _ = writeln!(
             s,
             "{:<10} : {:<35} = {}{}",
@@ -391,66 +468,244 @@ pub fn ls(def: &'static LayerDef) -> String {
     s
 }
 
-/// `ls(packet)`: every field with its current value and its default.
-pub fn ls_packet(p: &Packet) -> String {
+/// Scapy's `ls(packet)`: every field of every layer with its value and the
+/// repr of its default, layers separated by `--`.
+pub fn ls_packet(p: &Packet, verbose: bool) -> String {
     let mut s = String::new();
-    for (i, l) in p.layers.iter().enumerate() {
+    for i in 0..p.layers.len() {
         if i > 0 {
             s.push_str("--\n");
         }
-        for (fi, f) in l.def.fields.iter().enumerate() {
-            if !l.present(fi) {
-                continue;
-            }
+        for r in ls_rows(p, i, verbose) {
             let _ = writeln!(
                 s,
-                "{:<10} : {:<35} = {:<18} ({})",
-                f.name,
-                type_name(f),
-                field_repr(p, i, fi),
-                default_repr(l, f)
+                "{:<10} : {:<35} = {:<15} ({})",
+                r.name,
+                r.class,
+                r.value,
+                py_repr(&r.default)
             );
+            push_names(&mut s, &r.names);
         }
     }
     s
 }
 
-/// A Scapy-style type name for a field (`XShortField`, `ByteEnumField`, ...).
-pub fn type_name(f: &Field) -> String {
-    let base = match f.kind {
+fn push_names(s: &mut String, names: &[String]) {
+    for n in names {
+        let _ = writeln!(s, "{:15}{n}", "");
+    }
+}
+
+/// What `verbose=True` lists under a field, as Scapy does: the names of an
+/// enum (by value, when fewer than 50; an enum chosen by another field, the
+/// names for its current value), the names of the flags.
+fn verbose_names(l: &Layer, f: &Field) -> Vec<String> {
+    // Scapy's BitEnumField isn't one of its EnumFields: no names
+    if derived_class(f) == "BitEnumField" {
+        return Vec::new();
+    }
+    let table = match f.show {
+        Show::Enum(n) | Show::XEnum(n) => n,
+        Show::EnumBy(by) => by(l),
+        Show::Flags(names) => return vec![names.join(", ")],
+        _ => return Vec::new(),
+    };
+    // a dict in Scapy: one name per value, the last given
+    let mut by_value: Vec<(u64, &str)> = Vec::new();
+    for &(v, n) in table {
+        match by_value.iter_mut().find(|(x, _)| *x == v) {
+            Some(e) => e.1 = n,
+            None => by_value.push((v, n)),
+        }
+    }
+    if by_value.len() >= 50 {
+        return Vec::new();
+    }
+    by_value.sort();
+    by_value.iter().map(|(v, n)| format!("{n}: {v}")).collect()
+}
+
+/// Python's `repr` of a string: single quotes unless only double quotes
+/// avoid escaping.
+pub fn py_repr(text: &str) -> String {
+    let quote = if text.contains('\'') && !text.contains('"') {
+        '"'
+    } else {
+        '\''
+    };
+    let mut s = String::with_capacity(text.len() + 2);
+    s.push(quote);
+    for c in text.chars() {
+        match c {
+            '\\' => s.push_str("\\\\"),
+            '\n' => s.push_str("\\n"),
+            '\r' => s.push_str("\\r"),
+            '\t' => s.push_str("\\t"),
+            c if c == quote => {
+                s.push('\\');
+                s.push(c);
+            }
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+                let _ = write!(s, "\\x{:02x}", c as u32);
+            }
+            c => s.push(c),
+        }
+    }
+    s.push(quote);
+    s
+}
+
+/// Python's repr of Scapy's default for a field (`64`, `None`, `'0.0.0.0'`,
+/// `b''`, `<Flag 2 (S)>`).
+fn default_py(l: &Layer, f: &Field) -> String {
+    if let Some(d) = f.scapy.default {
+        return d.to_string();
+    }
+    match f.default {
+        Default::Auto => "None".into(),
+        Default::Bytes(b) => bytes_repr(b),
+        Default::Empty => "[]".into(),
+        Default::Addrs(a) => value_repr(l, f, &Value::Addrs(a.to_vec())),
+        Default::Int(_) | Default::NowMs => int_py(l, f, default_int(f)),
+    }
+}
+
+/// Python's repr of an integer field's value as Scapy holds it: the number
+/// (no enum names), a quoted address, a `FlagValue`.
+fn int_py(l: &Layer, f: &Field, v: u128) -> String {
+    match f.kind_for(l) {
+        Kind::Addr(a) => format!("'{}'", (a.format)(v)),
+        Kind::Bytes(_) => bytes_repr(&[]),
+        _ => match f.show {
+            Show::Flags(names) => format!("<Flag {v} ({})>", flags_repr(names, v as u64)),
+            _ => v.to_string(),
+        },
+    }
+}
+
+/// Python's repr of the value `getattr(packet, field)` gives in Scapy.
+fn value_py(p: &Packet, li: usize, fi: usize) -> String {
+    let l = &p.layers[li];
+    let f = &l.def.fields[fi];
+    match l.get(fi) {
+        Some(Value::Int(n)) => int_py(l, f, *n),
+        Some(Value::Options(opts)) => {
+            let parts: Vec<String> = opts
+                .iter()
+                .map(|o| repr(&Packet::from_layer(o.clone())))
+                .collect();
+            format!("[{}]", parts.join(", "))
+        }
+        Some(v) => value_repr(l, f, v),
+        None => match p.overload(li, fi).or_else(|| l.auto_value(fi)) {
+            Some(v) => int_py(l, f, v),
+            None => match f.default {
+                Default::Auto => "None".into(),
+                _ => default_repr_py(l, f),
+            },
+        },
+    }
+}
+
+fn default_repr_py(l: &Layer, f: &Field) -> String {
+    match f.default {
+        Default::Int(_) | Default::NowMs => int_py(l, f, default_int(f)),
+        _ => default_repr(l, f),
+    }
+}
+
+/// Scapy's class of a field with `ls()`'s notes: `ShortField`, `BitField
+/// (4 bits)`, `IPField (Cond)`, `MultiEnumField (Depends on 8)`,
+/// `MultipleTypeField (ShortField, IntField, StrFixedLenField)`.
+pub fn ls_class(l: &Layer, f: &Field, quoted: bool) -> String {
+    let class = match (quoted, f.scapy.quoted_class, f.scapy.class) {
+        (true, Some(c), _) | (_, _, Some(c)) => c.to_string(),
+        _ => derived_class(f),
+    };
+    let mut notes = Vec::new();
+    if f.when.is_some() {
+        notes.push("Cond".to_string());
+    }
+    if let Show::EnumBy(_) = f.show {
+        // Scapy's MultiEnumField names the value its names depend on; ours
+        // depend on the layer's first field (ICMP's type)
+        if !l.def.fields.is_empty() {
+            notes.push(format!("Depends on {}", l.int(0)));
+        }
+    }
+    if let Some(c) = f.scapy.choices {
+        notes.push(c.to_string());
+    }
+    let mut s = class;
+    s.push(' ');
+    if !notes.is_empty() {
+        let _ = write!(s, "({})", notes.join(", "));
+    }
+    if let (Kind::Bits(n), "BitField" | "XBitField") = (f.kind, s.split(' ').next().unwrap_or("")) {
+        let _ = write!(s, " ({n} bit{})", if n > 1 { "s" } else { "" });
+    }
+    s
+}
+
+/// The Scapy class a field's shape and display imply.
+fn derived_class(f: &Field) -> String {
+    match f.kind {
         Kind::Bits(n) => {
             let sized = match n {
                 8 => Some("Byte"),
                 16 => Some("Short"),
+                24 => Some("3Bytes"),
                 32 => Some("Int"),
                 64 => Some("Long"),
                 _ => None,
             };
+            let le = if f.little_endian { "LE" } else { "" };
             match (sized, f.show) {
-                (_, Show::Flags(_)) => format!("FlagsField ({n} bits)"),
+                (_, Show::Flags(_)) => "FlagsField".into(),
                 (_, Show::TimeMs) => "ICMPTimeStampField".into(),
                 (_, Show::EnumBy(_)) => "MultiEnumField".into(),
-                (Some(s), Show::Enum(_)) => format!("{s}EnumField"),
-                (Some(s), Show::XEnum(_)) => format!("X{s}EnumField"),
-                (Some(s), Show::Hex) => format!("X{s}Field"),
-                (Some(s), _) => format!("{s}Field"),
-                (None, Show::Enum(_) | Show::XEnum(_)) => format!("BitEnumField ({n} bits)"),
-                (None, _) => format!("BitField ({n} bits)"),
+                (Some("3Bytes"), Show::Dec) => "ThreeBytesField".into(),
+                (Some(s), Show::Enum(_)) => format!("{le}{s}EnumField"),
+                (Some(s), Show::XEnum(_)) => format!("X{le}{s}EnumField"),
+                (Some(s), Show::Hex) => format!("X{le}{s}Field"),
+                (Some(s), _) => format!("{le}{s}Field"),
+                (None, Show::Enum(_) | Show::XEnum(_)) => "BitEnumField".into(),
+                (None, Show::Hex) => "XBitField".into(),
+                (None, _) => "BitField".into(),
             }
         }
         Kind::Addr(a) => a.class.into(),
-        Kind::Bytes(super::decl::Len::Fixed(n)) => format!("StrFixedLenField ({n})"),
-        Kind::Bytes(_) => "StrField".into(),
-        Kind::Options(fam, _) => format!("PacketListField ({})", fam.name),
+        Kind::Bytes(super::decl::Len::Fixed(_)) => "StrFixedLenField".into(),
+        Kind::Bytes(super::decl::Len::Rest) => "StrField".into(),
+        Kind::Bytes(super::decl::Len::From(_)) => "StrLenField".into(),
+        Kind::Options(..) => "PacketListField".into(),
         Kind::Tlvs(..) => "TCPOptionsField".into(),
-        Kind::AddrList(a, _) => format!("FieldListField ({})", a.class),
+        Kind::AddrList(a, _) if a.bits == 128 => "IP6ListField".into(),
+        Kind::AddrList(..) => "FieldListField".into(),
         Kind::Depends(_) => "MultipleTypeField".into(),
-    };
-    if f.when.is_some() {
-        format!("{base} (Cond)")
-    } else {
-        base
     }
+}
+
+/// A field's type as `help()` names it: Scapy's class, with bit widths and
+/// `(Cond)`.
+pub fn type_name(f: &Field) -> String {
+    let mut s = f
+        .scapy
+        .class
+        .map_or_else(|| derived_class(f), str::to_string);
+    if let Some(c) = f.scapy.choices {
+        let _ = write!(s, " ({c})");
+    }
+    if let Kind::Bits(n) = f.kind {
+        if s.ends_with("BitField") || s == "FlagsField" || s == "BitEnumField" {
+            let _ = write!(s, " ({n} bit{})", if n > 1 { "s" } else { "" });
+        }
+    }
+    if f.when.is_some() {
+        s.push_str(" (Cond)");
+    }
+    s
 }
 
 /// True for layers shown as payload text rather than protocol headers.
