@@ -44,6 +44,7 @@ impl Conf {
             check_ip_addr: self.flag("checkIPaddr"),
             check_ip_id: self.flag("checkIPID"),
             check_tcp_error_seqack: self.flag("check_TCPerror_seqack"),
+            wildcard: false,
         }
     }
 

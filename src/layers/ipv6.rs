@@ -169,11 +169,47 @@ fn hashret(p: &Packet, i: usize, o: &MatchOpts, key: &mut Vec<u8>) {
     if nh == 58 && error_at(p, up) {
         return hashret_at(p, up + 1, o, key);
     }
-    // no addresses in the key: an answer to a multicast request (echo to
-    // ff02::1, a neighbour solicitation) comes from an address the request
-    // never named; `answers` checks the addresses
+    // the addresses (source xor final destination, the same both ways) keep
+    // a sweep's buckets to one probe each; not for a request to a group (an
+    // answer comes from an address it never named: the engine also looks
+    // replies up without addresses while such requests wait) nor for
+    // neighbour discovery, as Scapy does; `answers` checks the addresses
+    let nd = nh == 58
+        && p.layers.get(up).is_some_and(|l| {
+            l.def
+                .field_index("type")
+                .is_some_and(|t| matches!(p.field_int(up, t), 133..=136 | 144 | 145))
+        });
+    let dst = final_dst(p, i, up);
+    if o.check_ip_src && o.check_ip_addr && !o.wildcard && !nd && !is_multicast(dst) {
+        key.extend_from_slice(&(p.field_wide(i, SRC) ^ dst).to_be_bytes());
+    }
     key.push(nh as u8);
     hashret_at(p, up, o, key);
+}
+
+/// Where the packet of the IPv6 layer at `i` is finally going: the last
+/// address of a Routing header (the first of a Segment Routing one) with
+/// segments left, else its destination.
+fn final_dst(p: &Packet, i: usize, up: usize) -> u128 {
+    for l in p.layers.get(i + 1..up).unwrap_or_default() {
+        let Some(Value::Addrs(a)) = l.def.field_index("addresses").and_then(|f| l.get(f)) else {
+            continue;
+        };
+        let segleft =
+            l.def
+                .field_index("segleft")
+                .map_or(1, |f| if l.is_set(f) { l.int(f) } else { 1 });
+        let last = if std::ptr::eq(l.def, &SEGMENT_ROUTING) {
+            a.first()
+        } else {
+            a.last()
+        };
+        if let (Some(d), true) = (last, segleft > 0) {
+            return *d;
+        }
+    }
+    p.field_wide(i, DST)
 }
 
 fn answers(reply: &Packet, ri: usize, req: &Packet, qi: usize, o: &MatchOpts) -> bool {

@@ -5,7 +5,7 @@
 //! are kept as bytes, so memory grows by one small record per probe.
 
 use super::{NetError, Rx, SrOptions, SrResult, Tx};
-use crate::packet::matching::{answers, hashret};
+use crate::packet::matching::{answers, hashret, MatchOpts};
 use crate::packet::{LayerDef, Packet, Timestamp, WirePacket};
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -35,6 +35,9 @@ struct Table {
     answered: usize,
     received: usize,
     error: Option<String>,
+    /// Probes sent to a group address: while there are any, replies are
+    /// also looked up by their key without addresses.
+    to_groups: usize,
 }
 
 fn key_hash(key: &[u8]) -> u64 {
@@ -92,9 +95,20 @@ pub fn exchange(
                     let key = key_hash(&hashret(&reply, &matching));
                     let Ok(mut t) = table.lock() else { break };
                     t.received += 1;
-                    let Some(ids) = t.index.get(&key).cloned() else {
+                    let mut ids = t.index.get(&key).cloned().unwrap_or_default();
+                    if t.to_groups > 0 {
+                        let wild = MatchOpts {
+                            wildcard: true,
+                            ..matching
+                        };
+                        let k = key_hash(&hashret(&reply, &wild));
+                        if k != key {
+                            ids.extend(t.index.get(&k).into_iter().flatten());
+                        }
+                    }
+                    if ids.is_empty() {
                         continue;
-                    };
+                    }
                     for id in ids {
                         let rec = &t.probes[id as usize];
                         if rec.answered && !multi {
@@ -306,6 +320,9 @@ fn send_and_wait(
                 answered: false,
             });
             t.index.entry(key).or_default().push(id);
+            if matches!(dst, IpAddr::V6(d) if d.is_multicast()) {
+                t.to_groups += 1;
+            }
         }
         if let Err(e) = send_one(tx, &bytes, dst) {
             out.fault = Some(e);

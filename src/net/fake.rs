@@ -879,4 +879,48 @@ mod tests {
         assert_eq!(&sent[0][..6], &[0x33, 0x33, 0, 0, 0, 1]);
         assert_eq!(r.sent, 1);
     }
+
+    #[test]
+    fn ipv6_keys_hold_the_addresses_except_towards_groups() {
+        use crate::packet::matching::{hashret, MatchOpts};
+        let o = MatchOpts::default();
+        let wild = MatchOpts {
+            wildcard: true,
+            ..o
+        };
+        let key = |code: &str, o: &MatchOpts| hashret(&parsed(code), o);
+        let q1 = key(
+            "IPv6(src='2001:2::1', dst='2001:2:0:100::1')/ICMPv6EchoRequest(id=1)",
+            &o,
+        );
+        let q2 = key(
+            "IPv6(src='2001:2::1', dst='2001:2:0:100::2')/ICMPv6EchoRequest(id=1)",
+            &o,
+        );
+        let a1 = key(
+            "IPv6(src='2001:2:0:100::1', dst='2001:2::1')/ICMPv6EchoReply(id=1)",
+            &o,
+        );
+        assert_eq!(q1, a1, "a reply files under its request");
+        assert_ne!(q1, q2, "a sweep's probes are in buckets of their own");
+        let routed = key(
+            "IPv6(src='2001:2::1', dst='2001:2:0:1::2')/IPv6ExtHdrRouting(addresses=['2001:2:0:100::1'])/ICMPv6EchoRequest(id=1)",
+            &o,
+        );
+        assert_eq!(
+            routed, a1,
+            "a routed request files under its final destination"
+        );
+        let group = key(
+            "IPv6(src='fe80::1', dst='ff02::1')/ICMPv6EchoRequest(id=1)",
+            &o,
+        );
+        let from_peer = "IPv6(src='fe80::2', dst='fe80::1')/ICMPv6EchoReply(id=1)";
+        assert_ne!(group, key(from_peer, &o));
+        assert_eq!(
+            group,
+            key(from_peer, &wild),
+            "found through the key without addresses"
+        );
+    }
 }

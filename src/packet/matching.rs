@@ -16,6 +16,9 @@ pub struct MatchOpts {
     pub check_ip_id: bool,
     /// A quoted TCP seq/ack must equal the request's.
     pub check_tcp_error_seqack: bool,
+    /// Hash without addresses: the key a request to a group address has
+    /// (the engine looks replies up under it too while such requests wait).
+    pub wildcard: bool,
 }
 
 impl Default for MatchOpts {
@@ -25,6 +28,7 @@ impl Default for MatchOpts {
             check_ip_addr: true,
             check_ip_id: false,
             check_tcp_error_seqack: false,
+            wildcard: false,
         }
     }
 }
