@@ -56,7 +56,7 @@ sc_ans="" sc_un="" sc_t=""
 ps118=$(inns $PS run "$WORK/sr.pks" 2001:2:0:100::/118)
 read -r ps118_ans ps118_un ps118_t <<<"$ps118"
 if python3 -c 'import scapy' 2>/dev/null; then
-  cat > "$WORK/scapy.py" <<'PY'
+  cat > "$WORK/sweep_scapy.py" <<'PY'
 import sys, time, logging
 logging.getLogger("scapy.runtime").setLevel(logging.ERROR)
 from scapy.all import IPv6, ICMPv6EchoRequest, sr, conf
@@ -65,7 +65,8 @@ t = time.time()
 ans, unans = sr(IPv6(dst=sys.argv[1])/ICMPv6EchoRequest(), timeout=2, verbose=0)
 print(len(ans), len(unans), round(time.time() - t, 3))
 PY
-  sc=$(inns python3 "$WORK/scapy.py" 2001:2:0:100::/118 2>/dev/null || echo "0 0 0")
+  sc=$(inns python3 "$WORK/sweep_scapy.py" 2001:2:0:100::/118 2>"$WORK/scapy.err" || echo "0 0 0")
+  [ "$sc" = "0 0 0" ] && echo "Scapy failed: $(tail -1 "$WORK/scapy.err")" >&2
   read -r sc_ans sc_un sc_t <<<"$sc"
 fi
 
