@@ -1,4 +1,4 @@
-//! The network side: sending at layer 3 (raw IPv4) and layer 2 (AF_PACKET),
+//! The network side: sending at layer 3 (raw IPv4 and IPv6) and layer 2 (AF_PACKET),
 //! receiving, matching answers to probes, sniffing. It never formats text:
 //! callers get results and statistics.
 //!
