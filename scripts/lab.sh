@@ -156,6 +156,7 @@ kill_ns_pids() {
 
 del_ns() {
     local ns=$1
+    rm -rf "/etc/netns/${ns:?}"
     ns_exists "$ns" || return 0
     kill_ns_pids "$ns"
     ip netns del "$ns" 2>/dev/null || true
@@ -192,6 +193,9 @@ R2T_NET=$R2T_NET
 TARGET_IF=$T_IF
 TARGET_LINK_ADDR=$TARGET_LINK_ADDR
 TARGET_ADDR=$TARGET_ADDR
+TARGET_NAME=target.lab
+TARGET_ALIAS=t4
+R1_NAME=r1.lab
 TARGET_NET=$TARGET_NET
 TARGET_HOPS=3
 ${HAVE_PERL:+TARGET_TCP_OPEN=$TCP_OPEN_PORT
@@ -260,6 +264,22 @@ up_cleanup() {
         (( rc == 0 )) && rc=1
     fi
     exit "$rc"
+}
+
+# the prober's /etc/hosts: `ip netns exec` mounts /etc/netns/NS/hosts over
+# it, so iputils, traceroute(8) and packsmith resolve the lab's names alike
+write_hosts() {
+    mkdir -p "/etc/netns/$P_NS"
+    cat > "/etc/netns/$P_NS/hosts" <<EOF
+127.0.0.1 localhost
+::1 ip6-localhost ip6-loopback
+$TARGET_ADDR target.lab t4
+$R1_ADDR r1.lab
+EOF
+    # names the hosts file lacks fail at once: no DNS server answers here
+    if [[ -e /etc/resolv.conf ]]; then
+        printf 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n' >"/etc/netns/$P_NS/resolv.conf"
+    fi
 }
 
 cmd_up() {
@@ -350,6 +370,7 @@ EOF
 
     start_tcp_listener
 
+    write_hosts
     UP_OK=1
     trap - EXIT INT TERM HUP
     print_env

@@ -77,6 +77,7 @@ node_ns() {
 
 del_ns() {
     local ns=$1 pids
+    rm -rf "/etc/netns/${ns:?}"
     ns_exists "$ns" || return 0
     pids=$(ip netns pids "$ns" 2>/dev/null | tr '\n' ' ') || pids=
     # shellcheck disable=SC2086
@@ -126,6 +127,9 @@ R2_ADDR=$R2_ADDR
 TARGET_LINK_ADDR=$T_LINK_ADDR
 TARGET_NET=$TARGET_NET
 TARGET_ADDR=$TARGET_ADDR
+TARGET_NAME=target6.lab
+TARGET_ALIAS=t6
+R1_NAME=r1.lab
 TARGET_HOPS=3
 UNREACH_ADDR=${UNREACH_NET%::/64}::1
 PROHIBIT_ADDR=${PROHIBIT_NET%::/64}::1
@@ -145,6 +149,22 @@ up_cleanup() {
         (( rc == 0 )) && rc=1
     fi
     exit "$rc"
+}
+
+# the prober's /etc/hosts: `ip netns exec` mounts /etc/netns/NS/hosts over
+# it, so iputils, traceroute(8) and packsmith resolve the lab's names alike
+write_hosts() {
+    mkdir -p "/etc/netns/$P_NS"
+    cat > "/etc/netns/$P_NS/hosts" <<EOF
+127.0.0.1 localhost
+::1 ip6-localhost ip6-loopback
+$TARGET_ADDR target6.lab t6
+$R1_P_ADDR r1.lab
+EOF
+    # names the hosts file lacks fail at once: no DNS server answers here
+    if [[ -e /etc/resolv.conf ]]; then
+        printf 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n' >"/etc/netns/$P_NS/resolv.conf"
+    fi
 }
 
 cmd_up() {
@@ -212,6 +232,7 @@ EOF
 link set lo up
 link set s-r1 up
 EOF
+    write_hosts
     UP_OK=1
     trap - EXIT INT TERM HUP
     print_env

@@ -1,7 +1,9 @@
 //! Arguments and entry points of the tool subcommands (`ping`, `traceroute`,
 //! `sweep`, `respond`), kept out of `main.rs` so it holds no logic.
 
+use crate::net::names::Family;
 use crate::net::{NetError, System};
+use crate::tools::HostName;
 use crate::tools::{ping, read, respond, stdout_sink, sweep, traceroute};
 use clap::{Args, ValueEnum};
 use std::net::{IpAddr, Ipv4Addr};
@@ -16,12 +18,10 @@ fn fail(e: NetError) -> i32 {
     }
 }
 
-/// An IPv4 or IPv6 address; `-4`/`-6` (iputils' flags) require that family.
+/// An IPv4 or IPv6 address (a source); `v4`/`v6` require that family.
 fn ip_addr(host: &str, v4: bool, v6: bool) -> Result<IpAddr, i32> {
     let a: IpAddr = host.trim().parse().map_err(|_| {
-        eprintln!(
-            "packsmith: {host:?} is not an IPv4 or IPv6 address (packsmith does not resolve names)"
-        );
+        eprintln!("packsmith: {host:?} is not an IPv4 or IPv6 address");
         2
     })?;
     if (v4 && a.is_ipv6()) || (v6 && a.is_ipv4()) {
@@ -34,9 +34,14 @@ fn ip_addr(host: &str, v4: bool, v6: bool) -> Result<IpAddr, i32> {
     Ok(a)
 }
 
+/// A target address or host name (getaddrinfo, `-4`/`-6` as its family).
+fn target(host: &str, v4: bool, v6: bool) -> Result<(IpAddr, Option<HostName>), i32> {
+    crate::tools::resolve(&System, host, Family::from_flags(v4, v6)).map_err(fail)
+}
+
 fn addr(host: &str) -> Result<Ipv4Addr, i32> {
     host.parse().map_err(|_| {
-        eprintln!("packsmith: {host:?} is not an IPv4 address (packsmith does not resolve names)");
+        eprintln!("packsmith: {host:?} is not an IPv4 address");
         2
     })
 }
@@ -50,12 +55,12 @@ pub enum PingType {
 
 #[derive(Args, Debug)]
 pub struct PingArgs {
-    /// IPv4 or IPv6 address to ping
+    /// Host name or IPv4 or IPv6 address to ping
     pub host: String,
-    /// Only IPv4 (the host must be an IPv4 address)
+    /// Only IPv4 (an IPv4 address, or a name's IPv4 address)
     #[arg(short = '4', conflicts_with = "ipv6")]
     pub ipv4: bool,
-    /// Only IPv6: ICMPv6 echo (the host must be an IPv6 address)
+    /// Only IPv6: ICMPv6 echo (an IPv6 address, or a name's IPv6 address)
     #[arg(short = '6')]
     pub ipv6: bool,
     /// Stop after COUNT probes (default: until Ctrl-C)
@@ -85,7 +90,7 @@ pub struct PingArgs {
     /// Quiet: only the header and the statistics
     #[arg(short = 'q')]
     pub quiet: bool,
-    /// Accepted for iputils compatibility (addresses are never resolved)
+    /// Numeric output: reply addresses without their names
     #[arg(short = 'n')]
     pub numeric: bool,
     /// One JSON object per line
@@ -94,7 +99,7 @@ pub struct PingArgs {
 }
 
 pub fn ping(a: PingArgs) -> i32 {
-    let host = match ip_addr(&a.host, a.ipv4, a.ipv6) {
+    let (host, name) = match target(&a.host, a.ipv4, a.ipv6) {
         Ok(h) => h,
         Err(c) => return c,
     };
@@ -109,6 +114,8 @@ pub fn ping(a: PingArgs) -> i32 {
     };
     let o = ping::Options {
         host,
+        name,
+        numeric: a.numeric,
         count: a.count,
         interval: a.interval,
         wait: a.wait,
@@ -140,14 +147,14 @@ pub enum TraceMode {
 
 #[derive(Args, Debug)]
 pub struct TracerouteArgs {
-    /// IPv4 or IPv6 address to trace
+    /// Host name or IPv4 or IPv6 address to trace
     pub host: String,
     /// Whole packet length in bytes (default 60, IPv6 80)
     pub packet_len: Option<usize>,
-    /// Only IPv4 (the host must be an IPv4 address)
+    /// Only IPv4 (an IPv4 address, or a name's IPv4 address)
     #[arg(short = '4', conflicts_with = "ipv6")]
     pub ipv4: bool,
-    /// Only IPv6 (the host must be an IPv6 address)
+    /// Only IPv6 (an IPv6 address, or a name's IPv6 address)
     #[arg(short = '6')]
     pub ipv6: bool,
     /// Set don't-fragment (see !F-<mtu> from routers; IPv6 probes never fragment)
@@ -180,7 +187,7 @@ pub struct TracerouteArgs {
     /// UDP base port (default 33434) or TCP port (default 80)
     #[arg(short = 'p')]
     pub port: Option<u16>,
-    /// Accepted for traceroute compatibility (addresses are never resolved)
+    /// Numeric output: hop addresses without their names
     #[arg(short = 'n')]
     pub numeric: bool,
     /// One JSON object per line
@@ -189,7 +196,7 @@ pub struct TracerouteArgs {
 }
 
 pub fn traceroute(a: TracerouteArgs) -> i32 {
-    let host = match ip_addr(&a.host, a.ipv4, a.ipv6) {
+    let (host, name) = match target(&a.host, a.ipv4, a.ipv6) {
         Ok(h) => h,
         Err(c) => return c,
     };
@@ -200,6 +207,8 @@ pub fn traceroute(a: TracerouteArgs) -> i32 {
     };
     let o = traceroute::Options {
         host,
+        name,
+        numeric: a.numeric,
         mode,
         first_ttl: a.first_ttl,
         max_ttl: a.max_ttl,

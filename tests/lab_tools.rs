@@ -187,7 +187,7 @@ fn traceroute_matches_traceroute8() {
         let (r, o) = both(
             &lab,
             &["traceroute", "-n", mode, &t],
-            &["traceroute", ours_mode, &t],
+            &["traceroute", "-n", ours_mode, &t],
         );
         assert_eq!(o, r, "traceroute {mode}");
         assert_eq!(o.lines().count(), 4, "three hops:\n{o}");
@@ -201,7 +201,7 @@ fn traceroute_matches_traceroute8() {
         let (r, o) = both(
             &lab,
             &["traceroute", "-n", "-I", "-q", "1", &a],
-            &["traceroute", "-I", "-q", "1", &a],
+            &["traceroute", "-n", "-I", "-q", "1", &a],
         );
         assert_eq!(o, r, "annotation for {var}");
         assert!(o.ends_with(note), "{o}");
@@ -210,7 +210,7 @@ fn traceroute_matches_traceroute8() {
     let (r, o) = both(
         &lab,
         &["traceroute", "-n", "-F", "198.19.9.9", "1200"],
-        &["traceroute", "-F", "198.19.9.10", "1200"],
+        &["traceroute", "-n", "-F", "198.19.9.10", "1200"],
     );
     assert_eq!(
         o.replace("198.19.9.10", "198.19.9.9"),
@@ -233,7 +233,18 @@ fn traceroute_matches_traceroute8() {
             "3",
             &d,
         ],
-        &["traceroute", "-I", "-q", "1", "-m", "4", "-w", "3", &d],
+        &[
+            "traceroute",
+            "-n",
+            "-I",
+            "-q",
+            "1",
+            "-m",
+            "4",
+            "-w",
+            "3",
+            &d,
+        ],
     );
     assert_eq!(o, r, "silence past router1");
 }
@@ -430,4 +441,33 @@ fn respond_rate_limits_each_source_and_reports_refusals_in_json() {
     // the two crafted requests are routed or broadcast; those that reach the
     // target's link are refused, never answered
     assert!(!summary.contains("\"answered\":4"), "{summary}");
+}
+
+/// Host names from the prober's hosts file (scripts/lab.sh writes it):
+/// iputils `ping` prints the canonical name in its header and statistics and
+/// names each reply; traceroute(8) names every hop; `-n` drops the names.
+#[test]
+fn host_names_resolve_and_print_as_iputils_and_traceroute() {
+    let Some(lab) = Lab::up("host_names_resolve_and_print_as_iputils_and_traceroute") else {
+        return;
+    };
+    let alias = lab.var("TARGET_ALIAS");
+    for args in [
+        vec!["ping", "-c", "2", "-i", "0.2", "-W", "5", &alias],
+        vec!["ping", "-n", "-c", "1", "-W", "5", &alias],
+        vec!["traceroute", "-q", "1", &alias],
+        vec!["traceroute", "-n", "-I", "-q", "1", &alias],
+    ] {
+        let (r, o) = both(&lab, &args, &args);
+        assert_eq!(o, r, "{args:?}");
+    }
+    let r = common::text(&lab.run("prober", &["ping", "-c", "1", "-W", "5", &alias]));
+    assert!(
+        r.starts_with(&format!(
+            "PING {} ({})",
+            lab.var("TARGET_NAME"),
+            lab.var("TARGET_ADDR")
+        )),
+        "the reference prints the canonical name: {r}"
+    );
 }

@@ -145,7 +145,7 @@ fn traceroute6_matches_traceroute8() {
         let (r, o) = both(
             &lab,
             &["traceroute", "-6", "-n", mode, &t],
-            &["traceroute", "-6", ours_mode, &t],
+            &["traceroute", "-n", "-6", ours_mode, &t],
         );
         assert_eq!(o, r, "traceroute -6 {mode}");
         assert_eq!(o.lines().count(), 4, "three hops:\n{o}");
@@ -162,7 +162,7 @@ fn traceroute6_matches_traceroute8() {
             let (r, o) = both(
                 &lab,
                 &["traceroute", "-6", "-n", mode, "-q", "1", &a],
-                &["traceroute", "-6", ours_mode, "-q", "1", &a],
+                &["traceroute", "-n", "-6", ours_mode, "-q", "1", &a],
             );
             assert_eq!(o, r, "annotation for {var} ({mode})");
             assert!(o.ends_with(note), "{o}");
@@ -184,6 +184,7 @@ fn traceroute6_matches_traceroute8() {
         ],
         &[
             "traceroute",
+            "-n",
             "-6",
             "-F",
             "-q",
@@ -216,6 +217,7 @@ fn traceroute6_matches_traceroute8() {
         ],
         &[
             "traceroute",
+            "-n",
             "-6",
             "-I",
             "-q",
@@ -468,10 +470,57 @@ fn icmpv6_codes_5_and_6_as_iputils_and_traceroute8() {
             let (r, o) = both(
                 &lab,
                 &["traceroute", "-6", "-n", mode, "-q", "1", addr],
-                &["traceroute", "-6", ours_mode, "-q", "1", addr],
+                &["traceroute", "-n", "-6", ours_mode, "-q", "1", addr],
             );
             assert_eq!(o, r, "traceroute {mode} 1/{code}");
             assert!(o.ends_with(&format!("!<{code}>")), "{o}");
         }
+    }
+}
+
+/// Host names from the prober's hosts file (scripts/lab6.sh writes it):
+/// iputils `ping -6` prints `PING t6(target6.lab (ADDR))` and names each
+/// reply and error source; traceroute(8) names every hop (`ADDR (ADDR)` for
+/// one without a name); `-n` drops the names; a name without an address of
+/// the family asked for is a usage error (exit 2) for both tools.
+#[test]
+fn host_names_resolve_and_print_as_iputils_and_traceroute() {
+    let Some(lab) = Lab::up6("host_names_resolve_and_print_as_iputils_and_traceroute") else {
+        return;
+    };
+    warm(&lab);
+    let alias = lab.var("TARGET_ALIAS");
+    for args in [
+        vec!["ping", "-6", "-c", "2", "-i", "0.2", "-W", "5", &alias],
+        vec!["ping", "-6", "-n", "-c", "1", "-W", "5", &alias],
+        vec!["ping", "-6", "-c", "1", "-t", "1", "-W", "5", &alias],
+        vec!["traceroute", "-6", "-q", "1", &alias],
+        vec!["traceroute", "-6", "-n", "-q", "1", &alias],
+    ] {
+        let (r, o) = both(&lab, &args, &args);
+        assert_eq!(o, r, "{args:?}");
+    }
+    let r = common::text(&lab.run("prober", &["ping", "-6", "-c", "1", "-W", "5", &alias]));
+    assert!(
+        r.starts_with(&format!(
+            "PING {alias}({} ({}))",
+            lab.var("TARGET_NAME"),
+            lab.var("TARGET_ADDR")
+        )),
+        "the reference names the target: {r}"
+    );
+    for args in [
+        vec!["ping", "-4", "-c", "1", &alias],
+        vec!["ping", "-c", "1", "nosuch.lab"],
+    ] {
+        let r = lab.run("prober", &args);
+        let o = lab.packsmith(&args);
+        assert_eq!(
+            (r.status.code(), o.status.code()),
+            (Some(2), Some(2)),
+            "{args:?}: {}{}",
+            common::text(&r),
+            common::text(&o)
+        );
     }
 }

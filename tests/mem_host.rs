@@ -203,3 +203,106 @@ fn ping_traceroute_and_sweep_over_the_in_memory_host() {
         assert_eq!((s.targets, s.alive), (16, 16), "{net}/{prefix}");
     }
 }
+
+/// Host names through the host's resolver, printed as iputils and
+/// traceroute(8) print them: IPv4 headers the canonical name, IPv6 headers
+/// the name as typed, replies and hops `name (address)` unless `-n`.
+#[test]
+fn tools_take_host_names_and_print_them_as_iputils() {
+    use packsmith::net::names::Family;
+    use packsmith::tools::{ping, resolve, traceroute};
+    use std::net::IpAddr;
+    let ip = |s: &str| s.parse::<IpAddr>().expect("an address");
+    let host = MemHost::lab()
+        .named(ip("198.19.0.1"), &["target.mem", "t4"])
+        .named(ip("2001:2:0:100::1"), &["target6.mem", "t6"])
+        .named(ip("198.18.255.2"), &["router.mem"]);
+    let r = resolve(&host, "t6", Family::Any).expect("t6 resolves");
+    assert_eq!(r.0, ip("2001:2:0:100::1"));
+    assert!(resolve(&host, "t6", Family::V4)
+        .expect_err("t6 has no IPv4 address")
+        .to_string()
+        .contains("t6: Address family for hostname not supported"));
+    assert!(resolve(&host, "nosuch.mem", Family::Any)
+        .expect_err("unknown")
+        .to_string()
+        .contains("nosuch.mem: Name or service not known"));
+
+    let ping_lines = |name: &str, numeric: bool| {
+        let (addr, hn) = resolve(&host, name, Family::Any).expect("resolves");
+        let (sink, lines) = collect();
+        let o = ping::Options {
+            host: addr,
+            name: hn,
+            numeric,
+            count: Some(1),
+            interval: 0.01,
+            wait: 5.0,
+            ..ping::Options::default()
+        };
+        ping::run(&host, &o, sink).expect("ping runs");
+        let v = lines.lock().expect("lines").clone();
+        v
+    };
+    let v = ping_lines("t4", false);
+    assert_eq!(v[0], "PING target.mem (198.19.0.1) 56(84) bytes of data.");
+    assert!(
+        v[1].starts_with("64 bytes from target.mem (198.19.0.1): icmp_seq=1 "),
+        "{v:?}"
+    );
+    assert_eq!(v[3], "--- target.mem ping statistics ---");
+    let v = ping_lines("t6", false);
+    assert_eq!(v[0], "PING t6(target6.mem (2001:2:0:100::1)) 56 data bytes");
+    assert!(
+        v[1].starts_with("64 bytes from target6.mem (2001:2:0:100::1): icmp_seq=1 "),
+        "{v:?}"
+    );
+    assert_eq!(v[3], "--- t6 ping statistics ---");
+    let v = ping_lines("t6", true);
+    assert_eq!(v[0], "PING t6(2001:2:0:100::1) 56 data bytes");
+    assert!(v[1].starts_with("64 bytes from 2001:2:0:100::1: "), "{v:?}");
+    // an address given as one prints as one
+    let v = ping_lines("198.19.0.1", false);
+    assert_eq!(v[0], "PING 198.19.0.1 (198.19.0.1) 56(84) bytes of data.");
+    assert!(v[1].starts_with("64 bytes from 198.19.0.1: "), "{v:?}");
+
+    for numeric in [false, true] {
+        let (addr, hn) = resolve(&host, "t4", Family::Any).expect("resolves");
+        let (sink, lines) = collect();
+        let o = traceroute::Options {
+            host: addr,
+            name: hn,
+            numeric,
+            queries: 1,
+            wait: 5.0,
+            ..traceroute::Options::default()
+        };
+        traceroute::run(&host, &o, sink).expect("traceroute runs");
+        let v: Vec<String> = lines
+            .lock()
+            .expect("lines")
+            .iter()
+            .map(|l| packsmith_ms(l))
+            .collect();
+        let want: &[&str] = if numeric {
+            &[
+                "traceroute to t4 (198.19.0.1), 30 hops max, 60 byte packets",
+                " 1  198.18.255.2  T ms",
+                " 2  198.19.0.1  T ms",
+            ]
+        } else {
+            &[
+                "traceroute to t4 (198.19.0.1), 30 hops max, 60 byte packets",
+                " 1  router.mem (198.18.255.2)  T ms",
+                " 2  target.mem (198.19.0.1)  T ms",
+            ]
+        };
+        assert_eq!(v, want);
+    }
+}
+
+/// Round-trip times as `T ms`.
+fn packsmith_ms(line: &str) -> String {
+    let re = regex::Regex::new(r"\d+\.\d+ ms").expect("re");
+    re.replace_all(line, "T ms").into_owned()
+}

@@ -6,6 +6,7 @@ use super::error::{raise, R};
 use super::interp::{Args, Interp};
 use super::output;
 use super::value::*;
+use crate::net::names::Family;
 use crate::tools::{ping, stdout_sink, sweep, traceroute};
 use std::net::IpAddr;
 
@@ -18,19 +19,16 @@ macro_rules! commands {
 }
 
 commands! {
-    "ping" => c_ping: "ping(host, count=4, interval=1, timeout=10, size=56, ttl=None, df=False, type=\"echo\"): iputils-style ping (ICMPv6 echo for an IPv6 host; timestamp and mask are IPv4 only); returns the statistics as a dict",
-    "traceroute" => c_traceroute: "traceroute(host, mode=\"udp\", max_ttl=30, queries=3, wait=5, port=None): IPv4 or IPv6; returns [(ttl, [(addr, rtt_ms, note) or None, ...]), ...]",
+    "ping" => c_ping: "ping(host, count=4, interval=1, timeout=10, size=56, ttl=None, df=False, type=\"echo\", numeric=False): iputils-style ping of an address or host name (ICMPv6 echo for an IPv6 host; timestamp and mask are IPv4 only); returns the statistics as a dict",
+    "traceroute" => c_traceroute: "traceroute(host, mode=\"udp\", max_ttl=30, queries=3, wait=5, port=None, numeric=False): IPv4 or IPv6, an address or host name (numeric=True: hops without names); returns [(ttl, [(addr, rtt_ms, note) or None, ...]), ...]",
     "sweep" => c_sweep: "sweep(network, type=\"echo\", rate=None, timeout=1, retry=0, port=80): host discovery over an IPv4 or IPv6 network (at most 2^32 addresses); returns the alive addresses",
 }
 
-fn host_arg(v: &Value) -> R<IpAddr> {
+/// A host address or name (through the interpreter's host resolver).
+fn host_arg(interp: &Interp, v: &Value) -> R<(IpAddr, Option<crate::tools::HostName>)> {
     let s = v.text("host")?;
-    s.trim().parse().map_err(|_| {
-        raise(
-            "ValueError",
-            format!("{s:?} is not an IPv4 or IPv6 address (packsmith does not resolve names)"),
-        )
-    })
+    crate::tools::resolve(interp.net.as_ref(), &s, Family::Any)
+        .map_err(|e| raise("OSError", e.to_string()))
 }
 
 fn f64_kw(a: &mut Args, k: &str, d: f64) -> R<f64> {
@@ -42,7 +40,7 @@ fn f64_kw(a: &mut Args, k: &str, d: f64) -> R<f64> {
 }
 
 fn c_ping(interp: &mut Interp, mut a: Args) -> R {
-    let host = host_arg(&a.req(0, "host", "ping")?)?;
+    let (host, name) = host_arg(interp, &a.req(0, "host", "ping")?)?;
     let count = a
         .get(1, "count")
         .filter(|v| !matches!(v, Value::None))
@@ -62,6 +60,8 @@ fn c_ping(interp: &mut Interp, mut a: Args) -> R {
     };
     let o = ping::Options {
         host,
+        name,
+        numeric: a.kw("numeric").is_some_and(|v| v.truthy()),
         count: (count > 0).then_some(count as u64),
         interval: f64_kw(&mut a, "interval", 1.0)?,
         wait: f64_kw(&mut a, "timeout", 10.0)?,
@@ -87,7 +87,7 @@ fn c_ping(interp: &mut Interp, mut a: Args) -> R {
         "ping",
         2,
         &[
-            "count", "interval", "timeout", "size", "ttl", "df", "type", "quiet",
+            "count", "interval", "timeout", "size", "ttl", "df", "type", "quiet", "numeric",
         ],
     )?;
     output::flush();
@@ -108,7 +108,7 @@ fn c_ping(interp: &mut Interp, mut a: Args) -> R {
 }
 
 fn c_traceroute(interp: &mut Interp, mut a: Args) -> R {
-    let host = host_arg(&a.req(0, "host", "traceroute")?)?;
+    let (host, name) = host_arg(interp, &a.req(0, "host", "traceroute")?)?;
     let mode = match a.kw("mode").as_ref().and_then(|v| v.as_str()) {
         None | Some("udp") => traceroute::Mode::Udp,
         Some("icmp") => traceroute::Mode::Icmp,
@@ -125,6 +125,8 @@ fn c_traceroute(interp: &mut Interp, mut a: Args) -> R {
     };
     let o = traceroute::Options {
         host,
+        name,
+        numeric: a.kw("numeric").is_some_and(|v| v.truthy()),
         mode,
         first_ttl: int_kw(&mut a, "first_ttl", 1)?.clamp(1, 255) as u8,
         max_ttl: int_kw(&mut a, "max_ttl", 30)?.clamp(1, 255) as u8,
@@ -163,6 +165,7 @@ fn c_traceroute(interp: &mut Interp, mut a: Args) -> R {
             "port",
             "packet_len",
             "df",
+            "numeric",
         ],
     )?;
     output::flush();

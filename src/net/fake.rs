@@ -4,6 +4,7 @@
 //! delay; [`linux_like`] answers as a Linux network does, for both families.
 
 use super::host::{Channel, Host};
+use super::names::{Family, Namer, Resolved};
 use super::route::{Iface, Route};
 use super::sock::SockFilter;
 use super::{NetError, Rx, Tx};
@@ -107,6 +108,8 @@ pub struct MemHost {
     pub delay: Duration,
     /// Everything sent, at either layer, for assertions.
     pub sent: Arc<Mutex<Vec<Vec<u8>>>>,
+    /// The host's /etc/hosts: an address, its canonical name, then aliases.
+    pub hosts: Vec<(IpAddr, Vec<String>)>,
     wire: Mutex<Option<Wire>>,
 }
 
@@ -129,8 +132,16 @@ impl MemHost {
             responder,
             delay: Duration::ZERO,
             sent: Default::default(),
+            hosts: Vec::new(),
             wire: Mutex::new(None),
         }
+    }
+
+    /// Adds a hosts-file line: `addr name [alias...]`.
+    pub fn named(mut self, addr: IpAddr, names: &[&str]) -> MemHost {
+        self.hosts
+            .push((addr, names.iter().map(|n| n.to_string()).collect()));
+        self
     }
 
     /// A dual-stack host on one link, as the netns labs are: `mem0` with
@@ -183,7 +194,8 @@ impl MemHost {
             (v4(198, 18, 0, 254), MEM_GW_MAC),
             (v6("2001:2::fe"), MEM_GW_MAC),
         ];
-        h
+        h.named(v4(127, 0, 0, 1), &["localhost"])
+            .named(v6("::1"), &["ip6-localhost", "ip6-loopback"])
     }
 
     /// The same host with another network behind it.
@@ -371,6 +383,52 @@ impl Host for MemHost {
         _bpf: Option<Vec<SockFilter>>,
     ) -> Result<Box<dyn Rx>, NetError> {
         Ok(Box::new(self.rx()))
+    }
+
+    /// As glibc reads /etc/hosts: every line naming `name`, in file order,
+    /// the first line's first name canonical; addresses stand for themselves.
+    fn lookup(&self, name: &str, family: Family) -> Result<Resolved, String> {
+        if let Ok(a) = name.parse::<IpAddr>() {
+            return if family.admits(a) {
+                Ok(Resolved {
+                    addrs: vec![a],
+                    canonical: Some(name.to_string()),
+                })
+            } else {
+                Err("Address family for hostname not supported".into())
+            };
+        }
+        let lines: Vec<&(IpAddr, Vec<String>)> = self
+            .hosts
+            .iter()
+            .filter(|(_, n)| n.iter().any(|n| n.eq_ignore_ascii_case(name)))
+            .collect();
+        let addrs: Vec<IpAddr> = lines
+            .iter()
+            .map(|(a, _)| *a)
+            .filter(|a| family.admits(*a))
+            .collect();
+        match (addrs.is_empty(), lines.is_empty()) {
+            (false, _) => Ok(Resolved {
+                addrs,
+                canonical: lines
+                    .iter()
+                    .find(|(a, _)| family.admits(*a))
+                    .and_then(|(_, n)| n.first().cloned()),
+            }),
+            (true, false) => Err("Address family for hostname not supported".into()),
+            (true, true) => Err("Name or service not known".into()),
+        }
+    }
+
+    fn namer(&self) -> Namer {
+        let hosts = self.hosts.clone();
+        Arc::new(move |a| {
+            hosts
+                .iter()
+                .find(|(h, _)| *h == a)
+                .and_then(|(_, n)| n.first().cloned())
+        })
     }
 }
 

@@ -5,6 +5,7 @@
 //! the tools, the language) asks a `Host` and never the kernel itself, and
 //! every `Host` is a [`Network`](super::Network) through one implementation.
 
+use super::names::{Family, Namer, Resolved};
 use super::route::{Iface, Route};
 use super::sock::SockFilter;
 use super::{NetError, Rx, Tx};
@@ -41,6 +42,10 @@ pub trait Host {
         iface: Option<&str>,
         bpf: Option<Vec<SockFilter>>,
     ) -> Result<Box<dyn Rx>, NetError>;
+    /// A host name's addresses (the resolver's error text when it has none).
+    fn lookup(&self, name: &str, family: Family) -> Result<Resolved, String>;
+    /// Reverse lookups, callable from the receiver thread.
+    fn namer(&self) -> Namer;
 }
 
 /// The Linux machine this runs on.
@@ -100,5 +105,13 @@ impl Host for System {
         Ok(Box::new(super::frames::FrameSocket::open(
             iface, true, bpf,
         )?))
+    }
+
+    fn lookup(&self, name: &str, family: Family) -> Result<Resolved, String> {
+        super::names::lookup(name, family)
+    }
+
+    fn namer(&self) -> Namer {
+        std::sync::Arc::new(super::names::reverse)
     }
 }

@@ -10,6 +10,7 @@ pub mod engine;
 pub mod fake;
 pub mod frames;
 pub mod host;
+pub mod names;
 pub mod neigh;
 pub mod route;
 pub mod sock;
@@ -200,6 +201,10 @@ pub trait Network {
     fn route(&self, dst: IpAddr) -> Option<(route::Hop, Option<IpAddr>)>;
     /// The routing tables, both families (`conf.route`, `conf.route6`).
     fn routes(&self) -> Vec<route::Route>;
+    /// A host name's addresses, through the host's resolver.
+    fn lookup(&self, name: &str, family: names::Family) -> Result<names::Resolved, String>;
+    /// Reverse lookups for printing replies.
+    fn namer(&self) -> names::Namer;
 }
 
 /// Fills what the user left for the engine: IP sources from the route, Ether
@@ -516,6 +521,14 @@ impl<H: Host + ?Sized> Network for H {
     fn routes(&self) -> Vec<route::Route> {
         Host::routes(self)
     }
+
+    fn lookup(&self, name: &str, family: names::Family) -> Result<names::Resolved, String> {
+        Host::lookup(self, name, family)
+    }
+
+    fn namer(&self) -> names::Namer {
+        Host::namer(self)
+    }
 }
 
 /// No network at all: for interpreters that only build and read packets
@@ -550,6 +563,12 @@ impl Network for Offline {
     }
     fn routes(&self) -> Vec<route::Route> {
         Vec::new()
+    }
+    fn lookup(&self, _name: &str, _family: names::Family) -> Result<names::Resolved, String> {
+        Err("this interpreter has no network (it only builds and reads packets)".into())
+    }
+    fn namer(&self) -> names::Namer {
+        std::sync::Arc::new(|_| None)
     }
 }
 
@@ -596,6 +615,12 @@ impl<H: Host + ?Sized> Host for Dyn<'_, H> {
         bpf: Option<Vec<sock::SockFilter>>,
     ) -> Result<Box<dyn Rx>, NetError> {
         self.0.capture(iface, bpf)
+    }
+    fn lookup(&self, name: &str, family: names::Family) -> Result<names::Resolved, String> {
+        self.0.lookup(name, family)
+    }
+    fn namer(&self) -> names::Namer {
+        self.0.namer()
     }
 }
 

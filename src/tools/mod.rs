@@ -10,9 +10,54 @@ pub mod sweep;
 pub mod traceroute;
 
 use crate::layers::{ipv4, ipv6};
+use crate::net::names::Family;
+use crate::net::{NetError, Network};
 use crate::packet::{Layer, Value};
 use std::net::IpAddr;
 use std::sync::Arc;
+
+/// A target given by name: the name as typed and the resolver's canonical
+/// name (iputils prints one or the other depending on the family).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HostName {
+    pub typed: String,
+    pub canonical: String,
+}
+
+/// The address of a target given as an address or a host name (through the
+/// host's resolver, the first address of `family`), with the name when it
+/// was one. Errors read as iputils': `NAME: Name or service not known`.
+pub fn resolve(
+    net: &dyn Network,
+    host: &str,
+    family: Family,
+) -> Result<(IpAddr, Option<HostName>), NetError> {
+    let host = host.trim();
+    if let Ok(a) = host.parse::<IpAddr>() {
+        if !family.admits(a) {
+            return Err(NetError::Usage(format!(
+                "{host}: address family not supported with -{}",
+                if family == Family::V4 { 4 } else { 6 }
+            )));
+        }
+        return Ok((a, None));
+    }
+    let r = net
+        .lookup(host, family)
+        .map_err(|e| NetError::Usage(format!("{host}: {e}")))?;
+    let addr = r
+        .addrs
+        .first()
+        .copied()
+        .ok_or_else(|| NetError::Usage(format!("{host}: Name or service not known")))?;
+    Ok((
+        addr,
+        Some(HostName {
+            typed: host.to_string(),
+            canonical: r.canonical.unwrap_or_else(|| host.to_string()),
+        }),
+    ))
+}
 
 /// The IP header of a probe to `dst` (IPv4 or IPv6 by the address), with
 /// its TTL / hop limit and, when given, its source (of the same family).

@@ -8,6 +8,7 @@
 
 use super::{fmt_g, Sink};
 use crate::layers::{icmp::ICMP, icmpv6};
+use crate::net::names::{cached, display, Namer};
 use crate::net::{NetError, Network, Observer, SrOptions};
 use crate::packet::{Layer, Packet, Timestamp, Value, WirePacket};
 use std::net::{IpAddr, Ipv4Addr};
@@ -24,6 +25,10 @@ pub enum Kind {
 #[derive(Clone, Debug)]
 pub struct Options {
     pub host: IpAddr,
+    /// The name the host was given by (`None`: given as an address).
+    pub name: Option<super::HostName>,
+    /// `-n`: print addresses only (implied when the host is an address).
+    pub numeric: bool,
     /// Stop after this many probes (`None`: until Ctrl-C).
     pub count: Option<u64>,
     pub interval: f64,
@@ -44,6 +49,8 @@ impl Default for Options {
     fn default() -> Self {
         Options {
             host: IpAddr::V4(Ipv4Addr::LOCALHOST),
+            name: None,
+            numeric: false,
             count: None,
             interval: 1.0,
             wait: 10.0,
@@ -327,8 +334,14 @@ pub fn probe(o: &Options, id: u16, seq: u16) -> Packet {
     }
 }
 
-/// One reply or error, as printed.
-fn describe(o: &Options, st: &mut Stats, probe: &WirePacket, reply: &WirePacket) -> Option<String> {
+/// One reply or error, as printed; `namer` names the addresses.
+fn describe(
+    o: &Options,
+    namer: Option<&Namer>,
+    st: &mut Stats,
+    probe: &WirePacket,
+    reply: &WirePacket,
+) -> Option<String> {
     let q = probe.packet();
     let r = reply.packet();
     let v6 = o.host.is_ipv6();
@@ -367,7 +380,10 @@ fn describe(o: &Options, st: &mut Stats, probe: &WirePacket, reply: &WirePacket)
         if o.json {
             return Some(format!("{{\"type\":\"error\",\"from\":\"{from}\",\"icmp_seq\":{seq},\"icmp_type\":{ty},\"icmp_code\":{code},\"message\":{}}}", crate::packet::json::escape(&text)));
         }
-        return Some(format!("From {from} icmp_seq={seq} {text}"));
+        return Some(format!(
+            "From {} icmp_seq={seq} {text}",
+            display(from, namer)
+        ));
     }
     let us = ((reply.time.since(&probe.time)) * 1e6).round().max(0.0) as i64;
     let bad_sum = crate::packet::verify::checksums(&r)
@@ -426,7 +442,8 @@ fn describe(o: &Options, st: &mut Stats, probe: &WirePacket, reply: &WirePacket)
         ));
     }
     let mut line = format!(
-        "{cc} bytes from {from}: icmp_seq={seq} ttl={ttl} time={}{extra}",
+        "{cc} bytes from {}: icmp_seq={seq} ttl={ttl} time={}{extra}",
+        display(from, namer),
         fmt_time(us)
     );
     if dup {
@@ -462,6 +479,14 @@ pub fn run(net: &dyn Network, o: &Options, sink: Sink) -> Result<Stats, NetError
     }
     let payload = payload_len(o);
     let headers = if v6 { 48 } else { 28 };
+    // as iputils: names unless -n or the host was given as an address
+    let namer = (!o.numeric && o.name.is_some() && !o.json).then(|| cached(net.namer()));
+    // IPv4 prints the canonical name, IPv6 the name as typed
+    let title = match &o.name {
+        Some(n) if v6 => n.typed.clone(),
+        Some(n) => n.canonical.clone(),
+        None => o.host.to_string(),
+    };
     if o.json {
         sink(&format!(
             "{{\"type\":\"start\",\"host\":\"{}\",\"data_bytes\":{payload},\"packet_bytes\":{}}}",
@@ -472,13 +497,12 @@ pub fn run(net: &dyn Network, o: &Options, sink: Sink) -> Result<Stats, NetError
         // iputils names a source given with -I: "from 2001:2::1 : "
         let from = o.source.map(|s| format!("from {s} : ")).unwrap_or_default();
         sink(&format!(
-            "PING {}({}) {from}{payload} data bytes",
-            o.host, o.host
+            "PING {title}({}) {from}{payload} data bytes",
+            display(o.host, namer.as_ref())
         ));
     } else {
         sink(&format!(
-            "PING {} ({}) {}({}) bytes of data.",
-            o.host,
+            "PING {title} ({}) {}({}) bytes of data.",
             o.host,
             payload,
             payload + 28
@@ -486,10 +510,10 @@ pub fn run(net: &dyn Network, o: &Options, sink: Sink) -> Result<Stats, NetError
     }
     let stats = Arc::new(Mutex::new(Stats::default()));
     let started = Instant::now();
-    let (st2, sink2, o2) = (stats.clone(), sink.clone(), o.clone());
+    let (st2, sink2, o2, namer2) = (stats.clone(), sink.clone(), o.clone(), namer.clone());
     let observer = Observer(Arc::new(move |probe: &WirePacket, reply: &WirePacket| {
         let line = match st2.lock() {
-            Ok(mut st) => describe(&o2, &mut st, probe, reply),
+            Ok(mut st) => describe(&o2, namer2.as_ref(), &mut st, probe, reply),
             Err(_) => None,
         };
         if let Some(l) = line {
@@ -565,7 +589,7 @@ pub fn run(net: &dyn Network, o: &Options, sink: Sink) -> Result<Stats, NetError
         ));
     } else {
         sink("");
-        sink(&format!("--- {} ping statistics ---", o.host));
+        sink(&format!("--- {title} ping statistics ---"));
         sink(&line);
         // iputils ends with an empty line where the rtt line would be
         sink(rtt.as_deref().unwrap_or(""));

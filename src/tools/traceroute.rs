@@ -9,6 +9,7 @@
 
 use super::Sink;
 use crate::layers::{icmp::ICMP, icmpv6, ipv6, raw::RAW, tcp::TCP, udp::UDP};
+use crate::net::names::{cached, display, Namer};
 use crate::net::{NetError, Network, SrOptions};
 use crate::packet::{Layer, Packet, Value, WirePacket};
 use std::net::{IpAddr, Ipv4Addr};
@@ -23,6 +24,10 @@ pub enum Mode {
 #[derive(Clone, Debug)]
 pub struct Options {
     pub host: IpAddr,
+    /// The name the host was given by (`None`: given as an address).
+    pub name: Option<super::HostName>,
+    /// `-n`: hops as addresses, not `name (address)`.
+    pub numeric: bool,
     pub mode: Mode,
     pub first_ttl: u8,
     pub max_ttl: u8,
@@ -45,6 +50,8 @@ impl Default for Options {
     fn default() -> Self {
         Options {
             host: IpAddr::V4(Ipv4Addr::LOCALHOST),
+            name: None,
+            numeric: false,
             mode: Mode::Udp,
             first_ttl: 1,
             max_ttl: 30,
@@ -254,15 +261,15 @@ fn classify(o: &Options, probe: &WirePacket, reply: &WirePacket) -> Reply {
     }
 }
 
-/// The printed line of one hop (`-n` format).
-pub fn hop_line(ttl: u8, replies: &[Option<Reply>]) -> String {
+/// The printed line of one hop; `namer` names the addresses (`None`: `-n`).
+pub fn hop_line(ttl: u8, replies: &[Option<Reply>], namer: Option<&Namer>) -> String {
     let mut s = format!("{ttl:2} ");
     let mut prev: Option<IpAddr> = None;
     for r in replies {
         match r {
             Some(r) => {
                 if prev != Some(r.from) {
-                    s.push_str(&format!(" {}", r.from));
+                    s.push_str(&format!(" {}", display(r.from, namer)));
                     prev = Some(r.from);
                 }
                 s.push_str(&format!("  {:.3} ms", r.rtt_ms));
@@ -301,9 +308,15 @@ pub fn run(net: &dyn Network, o: &Options, sink: Sink) -> Result<Vec<Hop>, NetEr
     } else {
         sink(&format!(
             "traceroute to {} ({}), {} hops max, {} byte packets",
-            o.host, o.host, o.max_ttl, o.packet_len
+            o.name
+                .as_ref()
+                .map_or_else(|| o.host.to_string(), |n| n.typed.clone()),
+            o.host,
+            o.max_ttl,
+            o.packet_len
         ));
     }
+    let namer = (!o.numeric && !o.json).then(|| cached(net.namer()));
     let q = usize::from(o.queries.max(1));
     let ttls: Vec<u8> = (o.first_ttl.max(1)..=o.max_ttl.max(o.first_ttl)).collect();
     let all: Vec<(u8, u16)> = ttls
@@ -355,7 +368,7 @@ pub fn run(net: &dyn Network, o: &Options, sink: Sink) -> Result<Vec<Hop>, NetEr
             let line = if o.json {
                 hop_json(t, replies)
             } else {
-                hop_line(t, replies)
+                hop_line(t, replies, namer.as_ref())
             };
             sink(&line);
             printed.push((t, replies.clone()));
@@ -394,17 +407,36 @@ mod tests {
                     r([198, 18, 0, 254], 0.055, ""),
                     r([198, 18, 0, 254], 0.012, ""),
                     r([198, 18, 0, 254], 0.01, "")
-                ]
+                ],
+                None
             ),
             " 1  198.18.0.254  0.055 ms  0.012 ms  0.010 ms"
         );
-        assert_eq!(hop_line(3, &[None, None, None]), " 3  * * *");
+        assert_eq!(hop_line(3, &[None, None, None], None), " 3  * * *");
         assert_eq!(
-            hop_line(2, &[r([198, 18, 255, 2], 0.31, "!H"), None]),
+            hop_line(2, &[r([198, 18, 255, 2], 0.31, "!H"), None], None),
             " 2  198.18.255.2  0.310 ms !H *"
         );
+        let named: Namer = std::sync::Arc::new(|a: IpAddr| {
+            (a == IpAddr::V4(Ipv4Addr::new(198, 18, 255, 2))).then(|| "r2.lab".to_string())
+        });
         assert_eq!(
-            hop_line(12, &[r([1, 1, 1, 1], 1.0, ""), r([2, 2, 2, 2], 2.0, "")]),
+            hop_line(
+                2,
+                &[
+                    r([198, 18, 255, 2], 0.31, ""),
+                    r([198, 18, 255, 3], 0.5, "")
+                ],
+                Some(&named)
+            ),
+            " 2  r2.lab (198.18.255.2)  0.310 ms 198.18.255.3 (198.18.255.3)  0.500 ms"
+        );
+        assert_eq!(
+            hop_line(
+                12,
+                &[r([1, 1, 1, 1], 1.0, ""), r([2, 2, 2, 2], 2.0, "")],
+                None
+            ),
             "12  1.1.1.1  1.000 ms 2.2.2.2  2.000 ms"
         );
     }
@@ -443,7 +475,8 @@ mod tests {
         assert_eq!(
             hop_line(
                 2,
-                &[r("2001:2:0:1::2", "!N"), r("2001:2:0:1::2", "!N"), None]
+                &[r("2001:2:0:1::2", "!N"), r("2001:2:0:1::2", "!N"), None],
+                None
             ),
             " 2  2001:2:0:1::2  0.500 ms !N  0.500 ms !N *"
         );

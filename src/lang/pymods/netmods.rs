@@ -45,7 +45,7 @@ static SOCKET: &[Builtin] = funcs! {
     "htonl" => htonl: "htonl(x)",
     "ntohl" => htonl: "ntohl(x)",
     "gethostname" => gethostname: "gethostname(): this machine's name",
-    "gethostbyname" => gethostbyname: "gethostbyname(ip): the address itself (no name resolution)",
+    "gethostbyname" => gethostbyname: "gethostbyname(name): the name's first IPv4 address (the system resolver: /etc/hosts, then nsswitch)",
     "getfqdn" => gethostname: "getfqdn(): this machine's name",
 };
 
@@ -122,14 +122,18 @@ fn gethostname(_: &mut Interp, _a: Args) -> R {
     Ok(Value::str(name.trim()))
 }
 
-fn gethostbyname(_: &mut Interp, mut a: Args) -> R {
+fn gethostbyname(interp: &mut Interp, mut a: Args) -> R {
     let s = a.req(0, "hostname", "gethostbyname")?.text("hostname")?;
-    if s.as_ref() == "localhost" {
-        return Ok(Value::str("127.0.0.1"));
+    match interp.net.lookup(&s, crate::net::names::Family::V4) {
+        Ok(r) => Ok(Value::str(
+            r.addrs.first().map(|a| a.to_string()).unwrap_or_default(),
+        )),
+        // socket.gaierror's text; -2 is EAI_NONAME
+        Err(e) if e == "Name or service not known" => {
+            Err(raise("OSError", format!("[Errno -2] {e}: {s:?}")))
+        }
+        Err(e) => Err(raise("OSError", format!("{e}: {s:?}"))),
     }
-    parse_v4(&s).map(|ip| Value::str(ip.to_string())).map_err(|_| {
-        raise("OSError", format!("[Errno -2] Name or service not known: {s:?} (packsmith does not resolve names)"))
-    })
 }
 
 // ------------------------------------------------------------ ipaddress
