@@ -47,6 +47,12 @@ fn in6_helpers_agree_with_scapy() {
         out,
         "ff02::1:ff00:2 33:33:ff:00:00:02\nTrue True False\nTrue True True True\nTrue True True\n2001:2::1 True False\n"
     );
+    // scapy.all's star import brings inet_pton/inet_ntop with it, as Scapy's does
+    assert_eq!(
+        run("from scapy.all import *\n\
+             print(inet_ntop(socket.AF_INET6, in6_getnsma(inet_pton(socket.AF_INET6, '2001:2::1'))))"),
+        "ff02::1:ff00:1\n"
+    );
     ps().arg("-c")
         .arg("in6_getnsma('2001:2::1')")
         .assert()
@@ -57,6 +63,10 @@ fn in6_helpers_agree_with_scapy() {
 #[test]
 fn host_names_resolve_through_the_system() {
     assert_eq!(run("print(IP(dst='localhost').dst)"), "127.0.0.1\n");
+    assert_eq!(
+        run("import socket\nprint(socket.gethostbyname('localhost'))"),
+        "127.0.0.1\n"
+    );
     ps().arg("-c")
         .arg("IP(dst='no-such-host.invalid')")
         .assert()

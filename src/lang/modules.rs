@@ -111,6 +111,11 @@ pub fn star_modules(interp: &mut Interp, name: &str) -> R<Vec<(String, Value)>> 
     ] {
         out.push((m.to_string(), import(interp, m)?));
     }
+    // scapy.all re-exports its pton_ntop helpers
+    let socket = import(interp, "socket")?;
+    for f in ["inet_pton", "inet_ntop"] {
+        out.push((f.to_string(), member(interp, &socket, f)?));
+    }
     Ok(out)
 }
 
