@@ -222,6 +222,8 @@ static PHANTOMS: [Phantom; 2] = [
         class: "_ICMPExtensionPadField",
         default: "b''",
         when: Some(|l| matches!(ty(l), 3 | 11 | 12)),
+        shown: "b''",
+        in_repr: true,
     },
     Phantom {
         after: "unused",
@@ -229,6 +231,8 @@ static PHANTOMS: [Phantom; 2] = [
         class: "_ICMPExtensionField",
         default: "None",
         when: Some(|l| matches!(ty(l), 3 | 11 | 12)),
+        shown: "None",
+        in_repr: false,
     },
 ];
 

@@ -239,6 +239,8 @@ static EXTENSION_PHANTOMS: [Phantom; 2] = [
         class: "_ICMPExtensionPadField",
         default: "b''",
         when: None,
+        shown: "b''",
+        in_repr: true,
     },
     Phantom {
         after: "unused",
@@ -246,6 +248,8 @@ static EXTENSION_PHANTOMS: [Phantom; 2] = [
         class: "_ICMPExtensionField",
         default: "None",
         when: None,
+        shown: "None",
+        in_repr: true,
     },
 ];
 
@@ -660,8 +664,12 @@ fn opt_summary(c: &SummaryCtx) -> String {
     if let Some(v) = shown("lladdr").or_else(|| shown("mtu")) {
         return format!("{} {v}", l.def.long_name);
     }
-    if let Some(Value::Addrs(a)) = l.def.field_index("dns").and_then(|i| l.get(i)) {
-        let parts: Vec<String> = a.iter().map(|x| (kinds::IPV6.format)(*x)).collect();
+    if let Some(i) = l.def.field_index("dns") {
+        // an unset list is empty: Scapy still names the option
+        let parts: Vec<String> = match l.get(i) {
+            Some(Value::Addrs(a)) => a.iter().map(|x| (kinds::IPV6.format)(*x)).collect(),
+            _ => Vec::new(),
+        };
         return format!("{} {}", l.def.long_name, parts.join(", "));
     }
     match (shown("prefix"), shown("prefixlen")) {

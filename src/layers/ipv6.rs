@@ -73,6 +73,18 @@ fn payload_len(l: &Layer, _hdr: usize, _rest: usize) -> Option<usize> {
     Some(l.int(PLEN) as usize)
 }
 
+/// The addresses of a Routing or Segment Routing header (its default when
+/// unset), `None` for other layers.
+fn route_addresses(l: &Layer) -> Option<&[u128]> {
+    let i = l.def.field_index("addresses")?;
+    match (l.get(i), &l.def.fields[i].default) {
+        (Some(Value::Addrs(a)), _) => Some(a),
+        (None, Default::Addrs(d)) => Some(d),
+        (None, _) => Some(&[]),
+        _ => None,
+    }
+}
+
 fn addr_at(buf: &[u8], off: usize) -> Option<u128> {
     let b: [u8; 16] = buf.get(off..off + 16)?.try_into().ok()?;
     Some(u128::from_be_bytes(b))
@@ -88,7 +100,7 @@ fn pseudo_sum(fx: &Fixup, at: usize, proto: u8, upper_len: usize) -> Option<u32>
     let mut dst = addr_at(fx.buf, s + 24)?;
     let mut routed = false;
     for l in fx.layers.get(at + 1..fx.idx)?.iter().rev() {
-        let Some(Value::Addrs(a)) = l.def.field_index("addresses").and_then(|i| l.get(i)) else {
+        let Some(a) = route_addresses(l) else {
             if std::ptr::eq(l.def, &DEST_OPT) {
                 if let Some(Value::Options(o)) = l.get(EXT_OPTIONS) {
                     if let [only] = o.as_slice() {
@@ -193,7 +205,7 @@ fn hashret(p: &Packet, i: usize, o: &MatchOpts, key: &mut Vec<u8>) {
 /// segments left, else its destination.
 fn final_dst(p: &Packet, i: usize, up: usize) -> u128 {
     for l in p.layers.get(i + 1..up).unwrap_or_default() {
-        let Some(Value::Addrs(a)) = l.def.field_index("addresses").and_then(|f| l.get(f)) else {
+        let Some(a) = route_addresses(l) else {
             continue;
         };
         let segleft =
@@ -307,6 +319,24 @@ const fn otype(default: u64) -> Field {
     byte("otype", default)
         .show(Show::Enum(HBH_OPTS))
         .class("_OTypeField")
+        .annotate(otype_policy)
+}
+
+/// What an option type's top three bits tell a node that doesn't know it
+/// (RFC 8200 4.2), as Scapy's `_OTypeField` shows them.
+fn otype_policy(v: u128) -> String {
+    const ACTION: [&str; 4] = [
+        "00: skip",
+        "01: discard",
+        "10: discard+ICMP",
+        "11: discard+ICMP not mcast",
+    ];
+    const CHANGE: [&str; 2] = ["0: Don't change en-route", "1: May change en-route"];
+    format!(
+        "[{}, {}]",
+        ACTION[((v >> 6) & 3) as usize],
+        CHANGE[((v >> 5) & 1) as usize]
+    )
 }
 
 fn optdata_len(l: &Layer) -> usize {
@@ -489,6 +519,8 @@ static AUTOPAD: [Phantom; 1] = [Phantom {
     class: "_PhantomAutoPadField",
     default: "1",
     when: None,
+    shown: "On",
+    in_repr: true,
 }];
 
 pub static HOP_BY_HOP: LayerDef = LayerDef {

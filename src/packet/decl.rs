@@ -111,6 +111,9 @@ pub struct Field {
     /// How Scapy declares this field, where the shape alone doesn't say it;
     /// `ls()` prints it. See [`Scapy`].
     pub scapy: Scapy,
+    /// Text `show()`/`repr` add after the value's name (IPv6 option types:
+    /// `PadN [00: skip, 0: Don't change en-route]`).
+    pub annotate: Option<fn(u128) -> String>,
 }
 
 /// Scapy's view of a field, for `ls()`: the field class (`SourceIPField`
@@ -128,8 +131,9 @@ pub struct Scapy {
 
 /// A field Scapy declares and packsmith doesn't carry (IPv6 extension
 /// headers' `autopad`, a phantom field that never reaches the wire; the
-/// ICMP extension fields of RFC 4884): shown by `ls()` only, with Scapy's
-/// class and default, after the field called `after`.
+/// ICMP extension fields of RFC 4884): shown by `ls()` with Scapy's class
+/// and default, by `show()` as `shown`, and in the `repr` of a dissected
+/// layer when `in_repr`, after the field called `after`.
 pub struct Phantom {
     pub after: &'static str,
     pub name: &'static str,
@@ -137,8 +141,23 @@ pub struct Phantom {
     /// The Python repr of the default, also the value `ls(packet)` shows.
     pub default: &'static str,
     /// A conditional field in Scapy: shown as `(Cond)`, and `None` in
-    /// `ls(packet)` when this is false.
+    /// `ls(packet)` when this is false (and left out of `show()`/`repr`).
     pub when: Option<fn(&Layer) -> bool>,
+    /// How `show()` and `repr` display its value.
+    pub shown: &'static str,
+    /// Whether the `repr` of a dissected layer lists it (Scapy lists the
+    /// fields its dissection filled).
+    pub in_repr: bool,
+}
+
+impl Phantom {
+    /// The phantoms shown after field `name` of `l`.
+    pub fn after<'a>(l: &'a Layer, name: &'a str) -> impl Iterator<Item = &'static Phantom> + 'a {
+        l.def
+            .phantoms
+            .iter()
+            .filter(move |ph| ph.after == name && ph.when.is_none_or(|w| w(l)))
+    }
 }
 
 impl Field {
@@ -158,7 +177,13 @@ impl Field {
                 quoted_class: None,
                 default: None,
             },
+            annotate: None,
         }
+    }
+    /// Adds `f(value)` after the displayed value.
+    pub const fn annotate(mut self, f: fn(u128) -> String) -> Field {
+        self.annotate = Some(f);
+        self
     }
     /// Scapy's class for this field (`SourceIPField`).
     pub const fn class(mut self, class: &'static str) -> Field {

@@ -245,7 +245,9 @@ impl Layer {
             (Kind::Bits(_) | Kind::Addr(_), x) => self.scalar(field, kind, x, &bad).map(Value::Int),
             (Kind::Bytes(_), Input::Bytes(b)) => Ok(Value::Bytes(b)),
             (Kind::Bytes(_), Input::Str(s)) => Ok(Value::Bytes(s.into_bytes())),
-            (Kind::Bytes(_), x) => Err(bad(&x, "bytes or a string".into(), None)),
+            // a packet stands for its bytes, as Scapy's string fields take one
+            (Kind::Bytes(_), Input::Packet(p)) => Ok(Value::Bytes(p.build())),
+            (Kind::Bytes(_), x) => Err(bad(&x, "bytes, a string or a packet".into(), None)),
             (Kind::AddrList(a, _), Input::List(items) | Input::Tuple(items)) => items
                 .into_iter()
                 .map(|x| match x {

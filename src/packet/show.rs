@@ -2,7 +2,7 @@
 //! in the spirit of Scapy's output. Colour comes from `colored`, whose global
 //! override the CLI sets (off for non-tty output and `NO_COLOR`).
 
-use super::decl::{Default, Field, Kind, LayerDef, LayerKind, Show, SummaryCtx, TlvDef};
+use super::decl::{Default, Field, Kind, LayerDef, LayerKind, Phantom, Show, SummaryCtx, TlvDef};
 use super::layer::{default_int, enum_name, Layer};
 use super::value::{Gen, TlvValue, Value};
 use super::Packet;
@@ -55,10 +55,17 @@ pub fn repr(p: &Packet) -> String {
                 l.get(fi),
                 Some(Value::Options(v)) if v.is_empty()
             ) || matches!(l.get(fi), Some(Value::Tlvs(v)) if v.is_empty())
-                || matches!(l.get(fi), Some(Value::Addrs(v)) if v.is_empty());
+                || matches!(l.get(fi), Some(Value::Addrs(v)) if v.is_empty())
+                || empty_packet_list(l, fi);
             let shown = !empty && (l.is_set(fi) || p.overload(i, fi).is_some());
             if shown {
                 let _ = write!(s, " {}={}", f.name.cyan(), field_repr(p, i, fi).magenta());
+            }
+            // a dissected layer lists Scapy's phantom fields after theirs
+            if l.is_set(fi) {
+                for ph in Phantom::after(l, f.name).filter(|ph| ph.in_repr) {
+                    let _ = write!(s, " {}={}", ph.name.cyan(), ph.shown.magenta());
+                }
             }
         }
         s.push_str(" |");
@@ -68,6 +75,18 @@ pub fn repr(p: &Packet) -> String {
     }
     s.push_str(&">".repeat(p.layers.len()));
     s
+}
+
+/// A field kept as bytes that Scapy declares as a `PacketListField`
+/// (Segment Routing TLVs), holding nothing: Scapy's empty list.
+fn empty_packet_list(l: &Layer, fi: usize) -> bool {
+    let f = &l.def.fields[fi];
+    f.scapy.class == Some("PacketListField")
+        && match l.get(fi) {
+            Some(Value::Bytes(b)) => b.is_empty(),
+            Some(_) => false,
+            None => matches!(f.default, Default::Bytes(b) if b.is_empty()),
+        }
 }
 
 /// A field's value as `show()` and `repr` display it.
@@ -90,9 +109,24 @@ fn default_repr(l: &Layer, f: &Field) -> String {
     match f.default {
         Default::Auto => "None".into(),
         Default::Bytes(b) => bytes_repr(b),
-        Default::Empty => "[]".into(),
+        Default::Empty => match f.kind_for(l) {
+            Kind::AddrList(k, _) => addrs_repr(k, &[]),
+            _ => "[]".into(),
+        },
         Default::Addrs(a) => value_repr(l, f, &Value::Addrs(a.to_vec())),
         Default::Int(_) | Default::NowMs => int_repr(l, f, default_int(f)),
+    }
+}
+
+/// An address list as Scapy's fields display it: `IP6ListField` as
+/// `[ 2001:2::a, 2001:2::b ]` (`[  ]` empty), a `FieldListField` of IPv4
+/// addresses as `[198.18.0.1, 198.18.0.2]`.
+fn addrs_repr(k: &super::kinds::AddrKind, a: &[u128]) -> String {
+    let parts: Vec<String> = a.iter().map(|x| (k.format)(*x)).collect();
+    if k.bits == 128 {
+        format!("[ {} ]", parts.join(", "))
+    } else {
+        format!("[{}]", parts.join(", "))
     }
 }
 
@@ -107,7 +141,11 @@ pub fn value_repr(l: &Layer, f: &Field, v: &Value) -> String {
         }
         Value::Bytes(b) => bytes_repr(b),
         Value::Options(opts) => {
-            let parts: Vec<String> = opts.iter().map(command_layer).collect();
+            // each option as a packet of its own, as Scapy's PacketListField
+            let parts: Vec<String> = opts
+                .iter()
+                .map(|o| repr(&Packet::from_layer(o.clone())))
+                .collect();
             format!("[{}]", parts.join(", "))
         }
         Value::Tlvs(t) => tlvs_repr(tlv_defs(l, f), t),
@@ -116,8 +154,7 @@ pub fn value_repr(l: &Layer, f: &Field, v: &Value) -> String {
                 Kind::AddrList(k, _) => k,
                 _ => &super::kinds::IPV4,
             };
-            let parts: Vec<String> = a.iter().map(|x| format!("'{}'", (k.format)(*x))).collect();
-            format!("[{}]", parts.join(", "))
+            addrs_repr(k, a)
         }
         Value::Gen(g) => g.describe(&|x| value_repr(l, f, x)),
         Value::Rand(r) => format!("<{}>", r.describe()),
@@ -172,6 +209,14 @@ pub fn int_repr(l: &Layer, f: &Field, v: u128) -> String {
     if let Kind::Addr(a) = f.kind_for(l) {
         return (a.format)(v);
     }
+    let shown = plain_int_repr(l, f, v);
+    match f.annotate {
+        Some(note) => format!("{shown} {}", note(v)),
+        None => shown,
+    }
+}
+
+fn plain_int_repr(l: &Layer, f: &Field, v: u128) -> String {
     match f.show {
         Show::Dec => v.to_string(),
         Show::Hex => format!("{v:#x}"),
@@ -268,10 +313,14 @@ fn show_into(p: &Packet, out: &mut String, label: &str) {
             if !l.present(fi) {
                 continue;
             }
+            if empty_packet_list(l, fi) {
+                let _ = writeln!(out, "{label}  {lvl}\\{:<10}\\", f.name.cyan());
+                continue;
+            }
             if let Kind::Options(..) = f.kind {
                 let _ = writeln!(out, "{label}  {lvl}\\{:<10}\\", f.name.cyan());
                 if let Some(Value::Options(opts)) = l.get(fi) {
-                    let sub_label = format!("{label}  {lvl}   |");
+                    let sub_label = format!("{label}{lvl}   |");
                     for o in opts {
                         show_into(&Packet::from_layer(o.clone()), out, &sub_label);
                     }
@@ -291,6 +340,16 @@ fn show_into(p: &Packet, out: &mut String, label: &str) {
                 "=".blue(),
                 val
             );
+            // Scapy's phantom fields, where it declares them
+            for ph in Phantom::after(l, f.name) {
+                let _ = writeln!(
+                    out,
+                    "{label}  {lvl}{}{} {}",
+                    format!("{:<10}", ph.name).cyan(),
+                    "=".blue(),
+                    ph.shown.magenta()
+                );
+            }
         }
     }
     if p.layers.is_empty() {
@@ -566,9 +625,19 @@ fn default_py(l: &Layer, f: &Field) -> String {
         Default::Auto => "None".into(),
         Default::Bytes(b) => bytes_repr(b),
         Default::Empty => "[]".into(),
-        Default::Addrs(a) => value_repr(l, f, &Value::Addrs(a.to_vec())),
+        Default::Addrs(a) => addrs_py(l, f, a),
         Default::Int(_) | Default::NowMs => int_py(l, f, default_int(f)),
     }
+}
+
+/// Python's repr of an address list: `['2001:2::a']`.
+fn addrs_py(l: &Layer, f: &Field, a: &[u128]) -> String {
+    let k = match f.kind_for(l) {
+        Kind::AddrList(k, _) => k,
+        _ => &super::kinds::IPV4,
+    };
+    let parts: Vec<String> = a.iter().map(|x| format!("'{}'", (k.format)(*x))).collect();
+    format!("[{}]", parts.join(", "))
 }
 
 /// Python's repr of an integer field's value as Scapy holds it: the number
@@ -597,6 +666,7 @@ fn value_py(p: &Packet, li: usize, fi: usize) -> String {
                 .collect();
             format!("[{}]", parts.join(", "))
         }
+        Some(Value::Addrs(a)) => addrs_py(l, f, a),
         Some(v) => value_repr(l, f, v),
         None => match p.overload(li, fi).or_else(|| l.auto_value(fi)) {
             Some(v) => int_py(l, f, v),
@@ -611,6 +681,8 @@ fn value_py(p: &Packet, li: usize, fi: usize) -> String {
 fn default_repr_py(l: &Layer, f: &Field) -> String {
     match f.default {
         Default::Int(_) | Default::NowMs => int_py(l, f, default_int(f)),
+        Default::Empty => "[]".into(),
+        Default::Addrs(a) => addrs_py(l, f, a),
         _ => default_repr(l, f),
     }
 }
