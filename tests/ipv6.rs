@@ -184,3 +184,15 @@ fn echo_on_the_ipv6_loopback() {
                    print(r.payload.type, r.payload.code, r[UDPerror].sport)");
     assert_eq!(out, "66 3 b'six'\n1 4 40001\n");
 }
+
+#[test]
+fn messages_shorter_than_their_type_stay_raw_as_in_scapy() {
+    // an NS cut at 20 of its 24 octets and an echo request at 6 of 8: what
+    // Scapy 2.8 prints for the same bytes
+    let out = run("print(IPv6(bytes.fromhex('6000000000183aff20010002000000000000000000000001200100020000000000000000000000028700189800000000200100020000000000000000')).summary())\n\
+        print(IPv6(bytes.fromhex('6000000000083a40200100020000000000000000000000012001000200000000000000000000000280003fb40000')).summary())");
+    assert_eq!(
+        out,
+        "2001:2::1 > 2001:2::2 (58) / Raw\n2001:2::1 > 2001:2::2 (58) / Raw\n"
+    );
+}

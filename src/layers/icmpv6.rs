@@ -114,27 +114,32 @@ fn fixup(fx: &mut Fixup) {
 }
 
 /// Picks the message declaration from the type byte (Scapy's
-/// `icmp6typescls`); unknown types and short messages stay Raw.
+/// `icmp6typescls`); unknown types, and messages shorter than their type's
+/// fixed part (Scapy's `icmp6typesminhdrlen`), stay Raw.
 fn dispatch(data: &[u8]) -> &'static LayerDef {
-    let def: &'static LayerDef = match data.first() {
-        Some(1) => &DEST_UNREACH,
-        Some(2) => &PACKET_TOO_BIG,
-        Some(3) => &TIME_EXCEEDED,
-        Some(4) => &PARAM_PROBLEM,
-        Some(128) => &ECHO_REQUEST,
-        Some(129) => &ECHO_REPLY,
-        Some(130) if data.len() >= 28 => &MLD_QUERY2,
-        Some(130) => &MLD_QUERY,
-        Some(131) => &MLD_REPORT,
-        Some(132) => &MLD_DONE,
-        Some(133) => &ND_RS,
-        Some(134) => &ND_RA,
-        Some(135) => &ND_NS,
-        Some(136) => &ND_NA,
-        Some(137) => &ND_REDIRECT,
-        Some(143) => &MLD_REPORT2,
+    let (def, min): (&'static LayerDef, usize) = match data.first() {
+        Some(1) => (&DEST_UNREACH, 8),
+        Some(2) => (&PACKET_TOO_BIG, 8),
+        Some(3) => (&TIME_EXCEEDED, 8),
+        Some(4) => (&PARAM_PROBLEM, 8),
+        Some(128) => (&ECHO_REQUEST, 8),
+        Some(129) => (&ECHO_REPLY, 8),
+        // RFC 3810 8.1: a query of 28 octets or more is version 2
+        Some(130) if data.len() >= 28 => (&MLD_QUERY2, 24),
+        Some(130) => (&MLD_QUERY, 24),
+        Some(131) => (&MLD_REPORT, 24),
+        Some(132) => (&MLD_DONE, 24),
+        Some(133) => (&ND_RS, 8),
+        Some(134) => (&ND_RA, 16),
+        Some(135) => (&ND_NS, 24),
+        Some(136) => (&ND_NA, 24),
+        Some(137) => (&ND_REDIRECT, 40),
+        Some(143) => (&MLD_REPORT2, 8),
         _ => return super::raw(),
     };
+    if data.len() < min {
+        return super::raw();
+    }
     def
 }
 
