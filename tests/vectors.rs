@@ -194,7 +194,8 @@ fn slash8_set_is_lazy() {
 /// More IPv6 packets, checked against what Scapy 2.8 printed for them: the
 /// bytes and summary it builds, and the summary and `repr` of those bytes
 /// dissected (RFC 5952 addresses, `[ a, b ]` address lists, option packets
-/// with `_OTypeField`'s policy text, phantom `autopad`/`extpad`/`ext`).
+/// with `_OTypeField`'s policy text, phantom `autopad`/`extpad`/`ext`), and
+/// the `repr` of the packet as constructed.
 #[test]
 fn ipv6_build_summary_and_repr_match_scapy() {
     colored::control::set_override(false);
@@ -219,10 +220,17 @@ fn ipv6_build_summary_and_repr_match_scapy() {
         // Scapy dissects a Redirected Header's packet and chains MLDv2
         // records into each other; packsmith keeps the first as bytes and
         // the second as a flat list
-        if !expr.contains("ICMPv6NDOptRedirectedHdr(pkt=")
-            && !expr.contains("), ICMPv6MLDMultAddrRec(")
-        {
+        let redirected = expr.contains("ICMPv6NDOptRedirectedHdr(pkt=");
+        if !redirected && !expr.contains("), ICMPv6MLDMultAddrRec(") {
             assert_eq!(&show::repr(&d), want_repr, "\n  repr of dissected {expr}");
+        }
+        // Scapy's constructed Segment Routing header lists its default
+        // address as if it had been set
+        if !redirected && !expr.contains("IPv6ExtHdrSegmentRouting()") {
+            match &eval(&format!("r = repr({expr})")) {
+                Value::Str(got) => assert_eq!(&**got, &v[5], "\n  repr of {expr}"),
+                other => panic!("{expr}: {}", other.type_name()),
+            }
         }
         n += 1;
     }

@@ -713,5 +713,5 @@ pub static BINDS: &[Bind] = &[
     Bind::new(&IPV6_LAYER, &DEST_OPT, &[("nh", 60)]),
     Bind::new(&IPV6_LAYER, &IPV6_LAYER, &[("nh", 41)]),
     Bind::new(&IPV6_LAYER, &super::ipv4::IP, &[("nh", 4)]),
-    Bind::new(&super::ipv4::IP, &IPV6_LAYER, &[("frag", 0), ("proto", 41)]),
+    Bind::new(&super::ipv4::IP, &IPV6_LAYER, &[("proto", 41)]),
 ];

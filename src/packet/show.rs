@@ -62,7 +62,7 @@ pub fn repr(p: &Packet) -> String {
                 let _ = write!(s, " {}={}", f.name.cyan(), field_repr(p, i, fi).magenta());
             }
             // a dissected layer lists Scapy's phantom fields after theirs
-            if l.is_set(fi) {
+            if l.verbatim {
                 for ph in Phantom::after(l, f.name).filter(|ph| ph.in_repr) {
                     let _ = write!(s, " {}={}", ph.name.cyan(), ph.shown.magenta());
                 }
