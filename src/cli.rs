@@ -4,7 +4,7 @@
 use crate::net::names::Family;
 use crate::net::{NetError, System};
 use crate::tools::HostName;
-use crate::tools::{ping, read, respond, stdout_sink, sweep, traceroute};
+use crate::tools::{block_stdout_sink, ping, read, respond, stdout_sink, sweep, traceroute};
 use clap::{Args, ValueEnum};
 use std::net::{IpAddr, Ipv4Addr};
 
@@ -286,7 +286,7 @@ pub fn sweep(a: SweepArgs) -> i32 {
         retry: a.retry,
         json: a.json,
     };
-    match sweep::run(&System, &o, stdout_sink()) {
+    match sweep::run(&System, &o, block_stdout_sink()) {
         Ok(s) if s.fault.is_some() => {
             eprintln!("packsmith: warning: {}", s.fault.unwrap_or_default());
             1

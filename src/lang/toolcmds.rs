@@ -236,7 +236,7 @@ fn c_sweep(interp: &mut Interp, mut a: Args) -> R {
     output::flush();
     // collect alive hosts from the printed lines' source: run with a capturing sink
     let alive = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
-    let (a2, out) = (alive.clone(), stdout_sink());
+    let (a2, out) = (alive.clone(), crate::tools::block_stdout_sink());
     let sink: crate::tools::Sink = std::sync::Arc::new(move |line: &str| {
         if let Some(h) = line.strip_suffix(" is alive") {
             if let Ok(mut v) = a2.lock() {

@@ -14,7 +14,8 @@ use crate::net::names::Family;
 use crate::net::{NetError, Network};
 use crate::packet::{Layer, Value};
 use std::net::IpAddr;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 /// A target given by name: the name as typed and the resolver's canonical
 /// name (iputils prints one or the other depending on the family).
@@ -156,7 +157,8 @@ pub fn family(a: IpAddr) -> &'static str {
 /// Where a tool's output lines go (called from the receiver thread too).
 pub type Sink = Arc<dyn Fn(&str) + Send + Sync>;
 
-/// A sink writing lines to stdout as they come.
+/// A sink writing each line to stdout as it comes (ping, traceroute and
+/// respond are watched line by line, as iputils flushes each).
 pub fn stdout_sink() -> Sink {
     Arc::new(|line: &str| {
         use std::io::Write;
@@ -164,6 +166,55 @@ pub fn stdout_sink() -> Sink {
         let _ = writeln!(out, "{line}");
         let _ = out.flush();
     })
+}
+
+/// A sink for many lines (a sweep's): each as it comes on a terminal; to a
+/// file or pipe in blocks of up to 64 KiB, written when the next line comes
+/// 100 ms after the last write, and the rest when the sink is dropped (the
+/// tool's run ends), so a 65,536-line sweep is not 65,536 writes.
+pub fn block_stdout_sink() -> Sink {
+    use std::io::IsTerminal;
+    let lines = Mutex::new(Pending {
+        buf: Vec::with_capacity(BLOCK),
+        flushed: Instant::now(),
+        each: std::io::stdout().is_terminal(),
+    });
+    Arc::new(move |line: &str| {
+        let Ok(mut p) = lines.lock() else { return };
+        p.buf.extend_from_slice(line.as_bytes());
+        p.buf.push(b'\n');
+        if p.each || p.buf.len() >= BLOCK || p.flushed.elapsed() >= Duration::from_millis(100) {
+            p.flush();
+        }
+    })
+}
+
+const BLOCK: usize = 64 * 1024;
+
+/// Lines not yet written to stdout.
+struct Pending {
+    buf: Vec<u8>,
+    flushed: Instant,
+    each: bool,
+}
+
+impl Pending {
+    fn flush(&mut self) {
+        use std::io::Write;
+        let mut out = crate::sys::CheckedStdout;
+        let _ = out.write_all(&self.buf);
+        let _ = out.flush();
+        self.buf.clear();
+        self.flushed = Instant::now();
+    }
+}
+
+impl Drop for Pending {
+    fn drop(&mut self) {
+        if !self.buf.is_empty() {
+            self.flush();
+        }
+    }
 }
 
 /// C's `%g`: six significant digits, trailing zeros removed.

@@ -121,6 +121,53 @@ fn low32(a: IpAddr) -> u32 {
     }
 }
 
+/// A reply's source and, for an ICMP or ICMPv6 error, its type and code,
+/// read straight from the bytes (the receiver thread sees every reply of a
+/// sweep); `None` where only the dissector can tell (IPv6 extension headers).
+fn read_reply(b: &[u8]) -> Option<(IpAddr, Option<(u64, u64)>)> {
+    match b.first()? >> 4 {
+        4 => {
+            let ihl = usize::from(b[0] & 15) * 4;
+            let src: [u8; 4] = b.get(12..16)?.try_into().ok()?;
+            let error = match (b.get(9), b.get(ihl), b.get(ihl + 1)) {
+                (Some(1), Some(&t), Some(&c)) => crate::layers::ipv4::ICMP_ERROR_TYPES
+                    .contains(&u64::from(t))
+                    .then_some((u64::from(t), u64::from(c))),
+                (Some(1), ..) => return None,
+                _ => None,
+            };
+            Some((IpAddr::V4(src.into()), error))
+        }
+        6 => {
+            let src: [u8; 16] = b.get(8..24)?.try_into().ok()?;
+            let error = match (b.get(6), b.get(40), b.get(41)) {
+                (Some(58), Some(&t), Some(&c)) => {
+                    (1..=4).contains(&t).then_some((u64::from(t), u64::from(c)))
+                }
+                (Some(6), ..) => None,
+                _ => return None,
+            };
+            Some((IpAddr::V6(src.into()), error))
+        }
+        _ => None,
+    }
+}
+
+/// The destination of a probe as sent.
+fn probe_dst(b: &[u8]) -> Option<IpAddr> {
+    match b.first()? >> 4 {
+        4 => {
+            let d: [u8; 4] = b.get(16..20)?.try_into().ok()?;
+            Some(IpAddr::V4(d.into()))
+        }
+        6 => {
+            let d: [u8; 16] = b.get(24..40)?.try_into().ok()?;
+            Some(IpAddr::V6(d.into()))
+        }
+        _ => None,
+    }
+}
+
 fn probe(o: &Options, dst: IpAddr, id: u16) -> Packet {
     let ip = super::ip_layer(dst, None, 64);
     let l4 = match o.probe {
@@ -209,17 +256,23 @@ pub fn run(net: &dyn Network, o: &Options, sink: Sink) -> Result<Summary, NetErr
     }));
     let (s2, sink2, o2) = (summary.clone(), sink.clone(), o.clone());
     let observer = Observer(Arc::new(move |probe: &WirePacket, reply: &WirePacket| {
-        let r = reply.packet();
-        let unknown = IpAddr::V4(Ipv4Addr::UNSPECIFIED);
-        let from = r.layers.first().map(super::ip_src).unwrap_or(unknown);
-        let dst = probe
-            .packet()
-            .layers
-            .first()
-            .map(super::ip_dst)
-            .unwrap_or(unknown);
+        let (from, dst, error) = match (read_reply(&reply.bytes), probe_dst(&probe.bytes)) {
+            (Some((from, error)), Some(dst)) => (from, dst, error),
+            // extension headers, odd replies: the dissector reads them
+            _ => {
+                let r = reply.packet();
+                let unknown = IpAddr::V4(Ipv4Addr::UNSPECIFIED);
+                let from = r.layers.first().map(super::ip_src).unwrap_or(unknown);
+                let dst = probe
+                    .packet()
+                    .layers
+                    .first()
+                    .map(super::ip_dst)
+                    .unwrap_or(unknown);
+                (from, dst, r.layers.get(1).and_then(super::icmp_error))
+            }
+        };
         let rtt = reply.time.since(&probe.time) * 1000.0;
-        let error = r.layers.get(1).and_then(super::icmp_error);
         let Ok(mut s) = s2.lock() else { return };
         let line = if let Some((ty, code)) = error {
             s.other_icmp += 1;
@@ -333,6 +386,46 @@ fn print_summary(o: &Options, s: &Summary, sink: &Sink) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The bytes fast path reads what the dissector reads.
+    #[test]
+    fn replies_read_from_bytes_as_dissected() {
+        let code = |src: &str| {
+            let mut interp =
+                crate::lang::Interp::new(vec![], std::rc::Rc::new(crate::net::Offline));
+            if crate::lang::run_source(&mut interp, "<t>", &format!("r = bytes({src})")).is_err() {
+                panic!("{src} does not build");
+            }
+            match &interp.globals.get("r") {
+                Some(crate::lang::value::Value::Bytes(b)) => b.to_vec(),
+                _ => panic!("{src}"),
+            }
+        };
+        for src in [
+            "IP(src='198.19.0.9', dst='198.18.0.1')/ICMP(type=0)",
+            "IP(src='198.18.255.2', dst='198.18.0.1')/ICMP(type=3, code=1)/IPerror(dst='198.19.0.9')/ICMPerror()",
+            "IP(src='198.19.0.9', dst='198.18.0.1', options=[IPOption_RR()])/ICMP(type=11)",
+            "IP(src='198.19.0.9', dst='198.18.0.1')/TCP(flags='SA')",
+            "IPv6(src='2001:2::9', dst='2001:2::1')/ICMPv6EchoReply()",
+            "IPv6(src='2001:2:0:1::2', dst='2001:2::1')/ICMPv6DestUnreach(code=3)/IPv6(dst='2001:2::9')/ICMPv6EchoRequest()",
+            "IPv6(src='2001:2::9', dst='2001:2::1')/TCP(flags='R')",
+        ] {
+            let b = code(src);
+            let p = crate::packet::dissect::dissect(&crate::layers::ipv6::IPV46, &b);
+            let want = (
+                super::super::ip_src(&p.layers[0]),
+                p.layers.get(1).and_then(super::super::icmp_error),
+            );
+            assert_eq!(read_reply(&b), Some(want), "{src}");
+            assert_eq!(probe_dst(&b), Some(super::super::ip_dst(&p.layers[0])), "{src}");
+        }
+        // extension headers and cut bytes go to the dissector
+        let b =
+            code("IPv6(src='2001:2::9', dst='2001:2::1')/IPv6ExtHdrHopByHop()/ICMPv6EchoReply()");
+        assert_eq!(read_reply(&b), None);
+        assert_eq!(read_reply(&[0x45, 0, 0]), None);
+        assert_eq!(read_reply(&[]), None);
+    }
 
     #[test]
     fn ipv6_networks_and_limits() {
