@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The issue-5 sweep benchmark in the netns lab, one run, everything timed here:
 #   fping -i0 -r0 -g 198.19.0.0/16  vs  sr(IP(dst="198.19.0.0/16")/ICMP())
+#   and `packsmith sweep 198.19.0.0/16` (the whole process),
 #   and a /22 sweep with Scapy (when installed) vs packsmith.
 # Prints a markdown table (times, answered/unanswered, peak RSS). Needs root.
 set -euo pipefail
@@ -41,6 +42,11 @@ ps16=$(measure ip netns exec "$PROBER_NS" $PS run /tmp/ps-sweep-$$.pks 198.19.0.
 first="${ps16%%$'\n'*}"; ps16_rss="${first#* }"
 read -r ps16_ans ps16_un ps16_t <<<"$(echo "$ps16" | tail -1)"
 
+# the sweep subcommand, timed as a whole process with its output lines
+sw=$(measure ip netns exec "$PROBER_NS" $PS sweep 198.19.0.0/16 --timeout 2)
+first="${sw%%$'\n'*}"; sw_t="${first%% *}"; sw_rss="${first#* }"
+sw_alive=$(echo "$sw" | grep -c ' is alive' || true)
+
 ps22=$(inns $PS run /tmp/ps-sweep-$$.pks 198.19.0.0/22)
 read -r ps22_ans ps22_un ps22_t <<<"$ps22"
 
@@ -64,6 +70,7 @@ echo "| sweep | tool | time | answered | unanswered | peak RSS |"
 echo "|---|---|---|---|---|---|"
 echo "| 198.19.0.0/16 | fping -i0 -r0 -g | ${fping_t} s | ${fping_alive} | | |"
 echo "| 198.19.0.0/16 | packsmith sr() | ${ps16_t} s | ${ps16_ans} | ${ps16_un} | $((ps16_rss / 1024)) MB |"
+echo "| 198.19.0.0/16 | packsmith sweep (whole process) | ${sw_t} s | ${sw_alive} | | $((sw_rss / 1024)) MB |"
 echo "| 198.19.0.0/22 | packsmith sr() | ${ps22_t} s | ${ps22_ans} | ${ps22_un} | |"
 if [ -n "$sc22_t" ]; then
   echo "| 198.19.0.0/22 | Scapy 2.8 sr() | ${sc22_t} s | ${sc22_ans} | ${sc22_un} | |"

@@ -427,6 +427,20 @@ fn sniff_survives_a_link_flap() {
     }
     lab.run("target", &["ip", "link", "set", &tif, "down"]);
     lab.run("target", &["ip", "link", "set", &tif, "up"]);
+    // the link passes nothing until the kernel's link watch has run on both
+    // ends (longer under load); the target's own routes went with the link,
+    // so it sees the echoes but never answers them
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    for (node, dev) in [("target", tif.as_str()), ("r2", "r2-t")] {
+        let state = format!("/sys/class/net/{dev}/operstate");
+        while String::from_utf8_lossy(&lab.run(node, &["cat", &state]).stdout).trim() != "up" {
+            assert!(
+                std::time::Instant::now() < until,
+                "{dev} never came back up"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    }
     lab.run(
         "prober",
         &["ping", "-n", "-c", "1", "-W", "1", "198.19.60.1"],

@@ -103,7 +103,7 @@ fn options_len(l: &Layer) -> usize {
 static FIELDS: [Field; 11] = [
     short("sport", 20).show(Show::Enum(TCP_SERVICES)),
     short("dport", 80).show(Show::Enum(TCP_SERVICES)),
-    int("seq", 0).quoted_class("MayEnd"),
+    int("seq", 0).quoted_class("MayEnd").may_end(),
     int("ack", 0),
     auto("dataofs", 4).doc("header length in 32-bit words; computed when unset"),
     bits("reserved", 3, 0),

@@ -114,6 +114,9 @@ pub struct Field {
     /// Text `show()`/`repr` add after the value's name (IPv6 option types:
     /// `PadN [00: skip, 0: Don't change en-route]`).
     pub annotate: Option<fn(u128) -> String>,
+    /// Scapy's `MayEnd`: a quoted layer whose bytes end right after this
+    /// field is whole (a TCP header quoted in 8 octets ends after `seq`).
+    pub may_end: bool,
 }
 
 /// Scapy's view of a field, for `ls()`: the field class (`SourceIPField`
@@ -178,7 +181,13 @@ impl Field {
                 default: None,
             },
             annotate: None,
+            may_end: false,
         }
+    }
+    /// Marks the field as Scapy's `MayEnd`.
+    pub const fn may_end(mut self) -> Field {
+        self.may_end = true;
+        self
     }
     /// Adds `f(value)` after the displayed value.
     pub const fn annotate(mut self, f: fn(u128) -> String) -> Field {

@@ -150,13 +150,13 @@ pub fn parse_layer(def: &'static LayerDef, data: &[u8], quoted: bool) -> Option<
                             v
                         })
                     }
-                    None => return stop_early(layer, fi, bit, quoted),
+                    None => return stop_early(layer, fi, bit, quoted, data.len()),
                 }
             }
             Kind::Bytes(len) => {
                 let n = want(len, &layer, data.len().saturating_sub(at));
                 if matches!(len, Len::Fixed(_)) && at + n > data.len() {
-                    return stop_early(layer, fi, bit, quoted);
+                    return stop_early(layer, fi, bit, quoted, data.len());
                 }
                 short |= n > data.len().saturating_sub(at);
                 let n = n.min(data.len().saturating_sub(at));
@@ -209,9 +209,22 @@ pub fn parse_layer(def: &'static LayerDef, data: &[u8], quoted: bool) -> Option<
     Some((layer, bit.div_ceil(8)))
 }
 
-/// A quoted layer may end at a byte-aligned field boundary after its first field.
-fn stop_early(mut layer: Layer, fi: usize, bit: usize, quoted: bool) -> Option<(Layer, usize)> {
-    if quoted && fi > 0 && bit % 8 == 0 {
+/// A quoted layer may end where its bytes end, right after a field Scapy
+/// marks `MayEnd` (RFC 792 quotes 8 octets past the IP header: a TCP header
+/// to its `seq`); cut anywhere else, it is not that layer (Raw), as Scapy
+/// dissects it.
+fn stop_early(
+    mut layer: Layer,
+    fi: usize,
+    bit: usize,
+    quoted: bool,
+    len: usize,
+) -> Option<(Layer, usize)> {
+    let after_may_end = fi
+        .checked_sub(1)
+        .and_then(|p| layer.def.fields.get(p))
+        .is_some_and(|f| f.may_end);
+    if quoted && after_may_end && bit % 8 == 0 && bit / 8 == len {
         layer.present = Some(fi as u16);
         Some((layer, bit / 8))
     } else {
