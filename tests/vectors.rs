@@ -236,3 +236,27 @@ fn ipv6_build_summary_and_repr_match_scapy() {
     }
     assert_eq!(n, 76);
 }
+
+/// Packets cut short, as capture snap lengths and ICMP quotes cut them:
+/// each dissects to the layers Scapy 2.8 finds in the same bytes (a quoted
+/// TCP header may end after `seq`; any other layer cut inside is Raw).
+#[test]
+fn truncated_packets_dissect_as_scapy_does() {
+    colored::control::set_override(false);
+    let mut n = 0;
+    for v in vectors("truncated_scapy28.tsv")
+        .into_iter()
+        .filter(|v| !v[0].starts_with('#'))
+    {
+        let bytes = unhex(&v[0]);
+        let first = if bytes.first().is_some_and(|b| b >> 4 == 4) {
+            &packsmith::layers::ipv4::IP
+        } else {
+            &packsmith::layers::ipv6::IPV6_LAYER
+        };
+        let d = Packet::dissect(first, &bytes);
+        assert_eq!(show::summary(&d), v[1], "\n  {}", v[0]);
+        n += 1;
+    }
+    assert_eq!(n, 304);
+}
