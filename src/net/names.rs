@@ -128,44 +128,36 @@ unsafe fn sockaddr_ip(sa: *const libc::sockaddr, len: libc::socklen_t) -> Option
 /// getnameinfo(3) with NI_NAMEREQD: the address's name, `None` when it has
 /// none.
 pub fn reverse(addr: IpAddr) -> Option<String> {
-    let mut host = [0 as libc::c_char; 1025];
-    let rc = match addr {
+    // SAFETY: sockaddr_storage is plain data with room for either family
+    let mut ss: libc::sockaddr_storage = unsafe { std::mem::zeroed() };
+    let len = match addr {
         IpAddr::V4(a) => {
-            // SAFETY: plain data, filled below
-            let mut s: libc::sockaddr_in = unsafe { std::mem::zeroed() };
+            // SAFETY: the storage is larger than and aligned for sockaddr_in
+            let s = unsafe { &mut *(&mut ss as *mut _ as *mut libc::sockaddr_in) };
             s.sin_family = libc::AF_INET as libc::sa_family_t;
             s.sin_addr.s_addr = u32::from(a).to_be();
-            // SAFETY: s and host outlive the call; the lengths are theirs
-            unsafe {
-                libc::getnameinfo(
-                    &s as *const _ as *const libc::sockaddr,
-                    std::mem::size_of_val(&s) as libc::socklen_t,
-                    host.as_mut_ptr(),
-                    host.len() as libc::socklen_t,
-                    std::ptr::null_mut(),
-                    0,
-                    libc::NI_NAMEREQD,
-                )
-            }
+            std::mem::size_of::<libc::sockaddr_in>()
         }
         IpAddr::V6(a) => {
-            // SAFETY: plain data, filled below
-            let mut s: libc::sockaddr_in6 = unsafe { std::mem::zeroed() };
+            // SAFETY: the storage is larger than and aligned for sockaddr_in6
+            let s = unsafe { &mut *(&mut ss as *mut _ as *mut libc::sockaddr_in6) };
             s.sin6_family = libc::AF_INET6 as libc::sa_family_t;
             s.sin6_addr.s6_addr = a.octets();
-            // SAFETY: s and host outlive the call; the lengths are theirs
-            unsafe {
-                libc::getnameinfo(
-                    &s as *const _ as *const libc::sockaddr,
-                    std::mem::size_of_val(&s) as libc::socklen_t,
-                    host.as_mut_ptr(),
-                    host.len() as libc::socklen_t,
-                    std::ptr::null_mut(),
-                    0,
-                    libc::NI_NAMEREQD,
-                )
-            }
+            std::mem::size_of::<libc::sockaddr_in6>()
         }
+    };
+    let mut host = [0 as libc::c_char; 1025];
+    // SAFETY: ss and host outlive the call; the lengths are theirs
+    let rc = unsafe {
+        libc::getnameinfo(
+            &ss as *const _ as *const libc::sockaddr,
+            len as libc::socklen_t,
+            host.as_mut_ptr(),
+            host.len() as libc::socklen_t,
+            std::ptr::null_mut(),
+            0,
+            libc::NI_NAMEREQD,
+        )
     };
     if rc != 0 {
         return None;
