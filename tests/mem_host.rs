@@ -306,3 +306,42 @@ fn packsmith_ms(line: &str) -> String {
     let re = regex::Regex::new(r"\d+\.\d+ ms").expect("re");
     re.replace_all(line, "T ms").into_owned()
 }
+
+/// Replies slower than the interval: iputils counts the probes in flight
+/// (`, pipe N` after the rtt line) and its `time` runs from the first send
+/// to the last, not to the last reply.
+#[test]
+fn slow_replies_give_iputils_pipe_and_time() {
+    use packsmith::tools::ping;
+    let mut host = MemHost::lab();
+    host.delay = std::time::Duration::from_secs(2);
+    let (sink, lines) = collect();
+    let o = ping::Options {
+        host: "198.19.0.1".parse().expect("an address"),
+        count: Some(3),
+        interval: 0.1,
+        wait: 10.0,
+        ..ping::Options::default()
+    };
+    let s = ping::run(&host, &o, sink).expect("ping runs");
+    assert_eq!((s.transmitted, s.received, s.pipesize), (3, 3, 3));
+    let v = lines.lock().expect("lines").clone();
+    let stats = v
+        .iter()
+        .find(|l| l.contains("packets transmitted"))
+        .expect("stats");
+    let ms: u64 = stats
+        .rsplit("time ")
+        .next()
+        .and_then(|t| t.strip_suffix("ms"))
+        .and_then(|t| t.parse().ok())
+        .expect("time N ms");
+    // two intervals of 100 ms from the first send to the last; the last
+    // reply comes 2 s after that
+    assert!((199..2000).contains(&ms), "{stats}");
+    assert!(
+        v.iter()
+            .any(|l| l.starts_with("rtt ") && l.ends_with(" ms, pipe 3")),
+        "{v:?}"
+    );
+}

@@ -77,10 +77,21 @@ pub struct Stats {
     pub tsum2: i128,
     pub tmin: i64,
     pub tmax: i64,
+    /// The most probes ever in flight when a reply came (iputils' `pipe`).
+    pub pipesize: u64,
     seen: std::collections::HashSet<u16>,
 }
 
 impl Stats {
+    /// A reply to probe `seq` came: as iputils' `acknowledge`, the probes
+    /// sent since, it included, were in flight at once.
+    pub fn acknowledge(&mut self, seq: u16) {
+        let diff = (self.transmitted as u16).wrapping_sub(seq);
+        if diff <= 0x7fff {
+            self.pipesize = self.pipesize.max(u64::from(diff) + 1);
+        }
+    }
+
     /// Records one round trip of `us` microseconds.
     pub fn add_rtt(&mut self, us: i64) {
         let first = self.received + self.duplicates == 0;
@@ -142,8 +153,13 @@ impl Stats {
         }
         let rtt = self.rtt().map(|(a, b, c, d)| {
             let f = |x: i64| format!("{}.{:03}", x / 1000, x % 1000);
+            let pipe = if self.pipesize > 1 {
+                format!(", pipe {}", self.pipesize)
+            } else {
+                String::new()
+            };
             format!(
-                "rtt min/avg/max/mdev = {}/{}/{}/{} ms",
+                "rtt min/avg/max/mdev = {}/{}/{}/{} ms{pipe}",
                 f(a),
                 f(b),
                 f(c),
@@ -392,6 +408,7 @@ fn describe(
     let dup = !st.seen.insert(seq);
     if !bad_sum {
         st.add_rtt(us);
+        st.acknowledge(seq);
     }
     if bad_sum {
         st.corrupted += 1;
@@ -554,14 +571,15 @@ pub fn run(net: &dyn Network, o: &Options, sink: Sink) -> Result<Stats, NetError
         Some(probe(o, id, seq))
     });
     let r = net.sr(&mut probes, &opts, &mut |_, _| {})?;
-    // iputils reports the time from the first send to the last send or reply
+    // iputils reports the time from the first send to the last (its clock
+    // moves with its sends, not its replies)
     let sends = r
         .answered
         .iter()
         .map(|(q, _)| q.time)
         .chain(r.unanswered.iter().map(|q| q.time));
     let first = sends.clone().min();
-    let last = sends.chain(r.answered.iter().map(|(_, a)| a.time)).max();
+    let last = sends.max();
     let elapsed = match (first, last) {
         (Some(a), Some(b)) => crate::sys::duration(b.since(&a)),
         _ => started.elapsed(),
@@ -584,8 +602,9 @@ pub fn run(net: &dyn Network, o: &Options, sink: Sink) -> Result<Stats, NetError
             })
             .unwrap_or_default();
         sink(&format!(
-            "{{\"type\":\"summary\",\"host\":\"{}\",\"transmitted\":{},\"received\":{},\"duplicates\":{},\"errors\":{},\"loss_percent\":{},\"time_ms\":{ms}{rtt_json}}}",
-            o.host, st.transmitted, st.received, st.duplicates, st.errors, fmt_g(st.loss())
+            "{{\"type\":\"summary\",\"host\":\"{}\",\"transmitted\":{},\"received\":{},\"duplicates\":{},\"errors\":{},\"loss_percent\":{},\"time_ms\":{ms}{rtt_json}{}}}",
+            o.host, st.transmitted, st.received, st.duplicates, st.errors, fmt_g(st.loss()),
+            if st.pipesize > 1 { format!(",\"pipe\":{}", st.pipesize) } else { String::new() }
         ));
     } else {
         sink("");
@@ -630,6 +649,22 @@ mod tests {
         );
         // identical rtts have no deviation
         assert_eq!(stats(&[54, 54, 54, 54], 4).rtt(), Some((54, 54, 54, 0)));
+    }
+
+    #[test]
+    fn pipe_is_the_most_probes_in_flight() {
+        let mut s = stats(&[2_000_000], 1);
+        s.acknowledge(1);
+        assert!(s.summary(0).1.is_some_and(|r| !r.contains("pipe")));
+        // the reply to probe 1 came after probe 3 was sent
+        s.transmitted = 3;
+        s.acknowledge(1);
+        assert!(s.summary(0).1.is_some_and(|r| r.ends_with(" ms, pipe 3")));
+        // seq numbers wrap as iputils' do: probe 65,534 answered after 65,537
+        s.pipesize = 0;
+        s.transmitted = 65_537;
+        s.acknowledge(65_534);
+        assert_eq!(s.pipesize, 4);
     }
 
     #[test]
