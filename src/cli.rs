@@ -81,7 +81,7 @@ pub struct PingArgs {
     /// Path MTU discovery: "do" sets don't-fragment, "dont"/"want" do not
     #[arg(short = 'M')]
     pub pmtu: Option<String>,
-    /// Source address
+    /// Source address, or an interface (its address towards the host)
     #[arg(short = 'S', short_alias = 'I')]
     pub source: Option<String>,
     /// Request type: echo (8/0; IPv6 128/129), timestamp (13/14) or mask (17/18), IPv4 only
@@ -103,14 +103,19 @@ pub fn ping(a: PingArgs) -> i32 {
         Ok(h) => h,
         Err(c) => return c,
     };
-    let source = match a
-        .source
-        .as_deref()
-        .map(|s| ip_addr(s, host.is_ipv4(), host.is_ipv6()))
-        .transpose()
-    {
-        Ok(s) => s,
-        Err(c) => return c,
+    // -I takes an address or, as iputils, an interface
+    let (source, iface) = match a.source.as_deref() {
+        None => (None, None),
+        Some(s) if s.trim().parse::<IpAddr>().is_ok() => {
+            match ip_addr(s, host.is_ipv4(), host.is_ipv6()) {
+                Ok(a) => (Some(a), None),
+                Err(c) => return c,
+            }
+        }
+        Some(dev) => match ping::interface_source(&System, dev, host) {
+            Ok(a) => (Some(a), Some(dev.to_string())),
+            Err(e) => return fail(e),
+        },
     };
     let o = ping::Options {
         host,
@@ -123,6 +128,7 @@ pub fn ping(a: PingArgs) -> i32 {
         ttl: a.ttl,
         df: a.pmtu.as_deref() == Some("do"),
         source,
+        iface,
         kind: match a.kind {
             PingType::Echo => ping::Kind::Echo,
             PingType::Timestamp => ping::Kind::Timestamp,

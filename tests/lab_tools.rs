@@ -69,6 +69,20 @@ fn ping_matches_iputils() {
                 .map(String::from)
                 .collect(),
         ),
+        (
+            "-I source".into(),
+            vec!["-c", "1", "-I", &lab.var("PROBER_ADDR"), &t]
+                .into_iter()
+                .map(String::from)
+                .collect(),
+        ),
+        (
+            "-I interface".into(),
+            vec!["-c", "1", "-I", &lab.var("PROBER_IF"), &t]
+                .into_iter()
+                .map(String::from)
+                .collect(),
+        ),
     ];
     for (what, args) in cases {
         let a: Vec<&str> = args.iter().map(|s| s.as_str()).collect();

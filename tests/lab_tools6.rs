@@ -67,6 +67,11 @@ fn ping6_matches_iputils() {
             "-I source",
             owned(&["-c", "1", "-I", &lab.var("PROBER_ADDR"), "-W", "5", &t]),
         ),
+        // the prober's link in scripts/lab6.sh
+        (
+            "-I interface",
+            owned(&["-c", "1", "-I", "p-r1", "-W", "5", &t]),
+        ),
     ];
     for (what, args) in cases {
         let a: Vec<&str> = args.iter().map(|s| s.as_str()).collect();

@@ -345,3 +345,25 @@ fn slow_replies_give_iputils_pipe_and_time() {
         "{v:?}"
     );
 }
+
+/// `ping -I IFACE`: the interface's address towards the host, and iputils'
+/// refusal when the route leaves by another interface.
+#[test]
+fn ping_takes_an_interface_as_its_source() {
+    use packsmith::tools::ping::interface_source;
+    let host = MemHost::lab();
+    let dst = "198.19.0.1".parse().expect("an address");
+    assert_eq!(
+        interface_source(&host, "mem0", dst).expect("mem0 routes it"),
+        "198.18.0.1"
+            .parse::<std::net::IpAddr>()
+            .expect("an address")
+    );
+    let e = interface_source(&host, "lo", dst).expect_err("lo has no route to it");
+    assert!(e.to_string().contains("Network is unreachable"), "{e}");
+    let dst6 = "2001:2:0:100::1".parse().expect("an address");
+    assert_eq!(
+        interface_source(&host, "mem0", dst6).expect("mem0 routes it"),
+        "2001:2::1".parse::<std::net::IpAddr>().expect("an address")
+    );
+}

@@ -79,6 +79,7 @@ fn c_ping(interp: &mut Interp, mut a: Args) -> R {
             .map(|t| t.clamp(1, 255) as u8),
         df: a.kw("df").is_some_and(|v| v.truthy()),
         source: None,
+        iface: None,
         kind,
         json: false,
         quiet: a.kw("quiet").is_some_and(|v| v.truthy()),

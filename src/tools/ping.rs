@@ -40,6 +40,8 @@ pub struct Options {
     /// Set don't-fragment (`-M do`).
     pub df: bool,
     pub source: Option<IpAddr>,
+    /// The interface `-I` named (its address is `source`), for the header.
+    pub iface: Option<String>,
     pub kind: Kind,
     pub json: bool,
     pub quiet: bool,
@@ -58,6 +60,7 @@ impl Default for Options {
             ttl: None,
             df: false,
             source: None,
+            iface: None,
             kind: Kind::Echo,
             json: false,
             quiet: false,
@@ -472,6 +475,26 @@ fn describe(
     Some(line)
 }
 
+/// The source of pings bound to interface `iface` (`-I IFACE`): the
+/// address the route to `dst` takes out of it. packsmith sends by the
+/// routing table, so a route out of another interface is refused as iputils
+/// refuses one the bound device has no route for.
+pub fn interface_source(net: &dyn Network, iface: &str, dst: IpAddr) -> Result<IpAddr, NetError> {
+    let unreachable =
+        |why: String| NetError::Usage(format!("connect: Network is unreachable ({why})"));
+    match net.route(dst) {
+        Some((hop, Some(src))) if hop.iface == iface => Ok(src),
+        Some((hop, _)) if hop.iface == iface => {
+            Err(unreachable(format!("{iface} has no address for {dst}")))
+        }
+        Some((hop, _)) => Err(unreachable(format!(
+            "the route to {dst} goes out of {}, not {iface}",
+            hop.iface
+        ))),
+        None => Err(unreachable(format!("no route to {dst}"))),
+    }
+}
+
 /// Runs ping; lines go to `sink` as they happen. Returns the statistics.
 pub fn run(net: &dyn Network, o: &Options, sink: Sink) -> Result<Stats, NetError> {
     let id = (std::process::id() & 0xffff) as u16;
@@ -510,20 +533,26 @@ pub fn run(net: &dyn Network, o: &Options, sink: Sink) -> Result<Stats, NetError
             o.host,
             payload + headers
         ));
-    } else if v6 {
-        // iputils names a source given with -I: "from 2001:2::1 : "
-        let from = o.source.map(|s| format!("from {s} : ")).unwrap_or_default();
-        sink(&format!(
-            "PING {title}({}) {from}{payload} data bytes",
-            display(o.host, namer.as_ref())
-        ));
     } else {
-        sink(&format!(
-            "PING {title} ({}) {}({}) bytes of data.",
-            o.host,
-            payload,
-            payload + 28
-        ));
+        // iputils names a source given with -I: "from 198.18.0.1 p-r1: ",
+        // "from 2001:2::1 : " for an address
+        let from = o
+            .source
+            .map(|s| format!("from {s} {}: ", o.iface.as_deref().unwrap_or("")))
+            .unwrap_or_default();
+        if v6 {
+            sink(&format!(
+                "PING {title}({}) {from}{payload} data bytes",
+                display(o.host, namer.as_ref())
+            ));
+        } else {
+            sink(&format!(
+                "PING {title} ({}) {from}{}({}) bytes of data.",
+                o.host,
+                payload,
+                payload + 28
+            ));
+        }
     }
     let stats = Arc::new(Mutex::new(Stats::default()));
     let started = Instant::now();
