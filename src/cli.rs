@@ -268,6 +268,17 @@ pub struct SweepArgs {
     /// One JSON object per line
     #[arg(long)]
     pub json: bool,
+    /// Cut the space into this many shards (ZMap's sharding: one process
+    /// or host each; the same --seed everywhere)
+    #[arg(long, default_value_t = 1, requires = "seed")]
+    pub shards: u32,
+    /// Which shard this process probes, 0 to --shards - 1
+    #[arg(long, default_value_t = 0)]
+    pub shard: u32,
+    /// Probe in the pseudo-random order of this seed (a cyclic-group walk of
+    /// the space, as ZMap's); the same seed gives the same order
+    #[arg(long)]
+    pub seed: Option<u64>,
 }
 
 pub fn sweep(a: SweepArgs) -> i32 {
@@ -291,6 +302,11 @@ pub fn sweep(a: SweepArgs) -> i32 {
         timeout: a.timeout,
         retry: a.retry,
         json: a.json,
+        shard: a.seed.map(|seed| crate::tools::shard::Shard {
+            count: a.shards,
+            index: a.shard,
+            seed,
+        }),
     };
     match sweep::run(&System, &o, block_stdout_sink()) {
         Ok(s) if s.fault.is_some() => {

@@ -198,6 +198,7 @@ fn ping_traceroute_and_sweep_over_the_in_memory_host() {
             timeout: 5.0,
             retry: 0,
             json: false,
+            shard: None,
         };
         let s = sweep::run(&host, &o, sink).expect("sweep runs");
         assert_eq!((s.targets, s.alive), (16, 16), "{net}/{prefix}");

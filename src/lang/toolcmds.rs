@@ -21,7 +21,7 @@ macro_rules! commands {
 commands! {
     "ping" => c_ping: "ping(host, count=4, interval=1, timeout=10, size=56, ttl=None, df=False, type=\"echo\", numeric=False): iputils-style ping of an address or host name (ICMPv6 echo for an IPv6 host; timestamp and mask are IPv4 only); returns the statistics as a dict",
     "traceroute" => c_traceroute: "traceroute(host, mode=\"udp\", max_ttl=30, queries=3, wait=5, port=None, numeric=False): IPv4 or IPv6, an address or host name (numeric=True: hops without names); returns [(ttl, [(addr, rtt_ms, note) or None, ...]), ...]",
-    "sweep" => c_sweep: "sweep(network, type=\"echo\", rate=None, timeout=1, retry=0, port=80): host discovery over an IPv4 or IPv6 network (at most 2^32 addresses); returns the alive addresses",
+    "sweep" => c_sweep: "sweep(network, type=\"echo\", rate=None, timeout=1, retry=0, port=80, shards=1, shard=0, seed=None): host discovery (seed: ZMap's pseudo-random order, shards of it) over an IPv4 or IPv6 network (at most 2^32 addresses); returns the alive addresses",
 }
 
 /// A host address or name (through the interpreter's host resolver).
@@ -232,8 +232,39 @@ fn c_sweep(interp: &mut Interp, mut a: Args) -> R {
             .unwrap_or(0)
             .clamp(-100, 100) as i32,
         json: false,
+        shard: None,
     };
-    a.done("sweep", 1, &["type", "rate", "port", "timeout", "retry"])?;
+    // ZMap's sharding: shards=N, shard=I, seed=S
+    let int_kw = |a: &mut Args, k: &str| -> R<Option<i64>> {
+        a.kw(k)
+            .filter(|v| !matches!(v, Value::None))
+            .map(|v| v.int(k))
+            .transpose()
+    };
+    let seed = int_kw(&mut a, "seed")?;
+    let shards = int_kw(&mut a, "shards")?.unwrap_or(1);
+    let shard = int_kw(&mut a, "shard")?.unwrap_or(0);
+    if seed.is_none() && shards != 1 {
+        return Err(raise(
+            "ValueError",
+            "shards need a seed= shared by every shard",
+        ));
+    }
+    let o = sweep::Options {
+        shard: seed.map(|seed| crate::tools::shard::Shard {
+            count: shards.clamp(0, i64::from(u32::MAX)) as u32,
+            index: shard.clamp(0, i64::from(u32::MAX)) as u32,
+            seed: seed as u64,
+        }),
+        ..o
+    };
+    a.done(
+        "sweep",
+        1,
+        &[
+            "type", "rate", "port", "timeout", "retry", "shards", "shard", "seed",
+        ],
+    )?;
     output::flush();
     // collect alive hosts from the printed lines' source: run with a capturing sink
     let alive = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));

@@ -6,6 +6,7 @@
 pub mod ping;
 pub mod read;
 pub mod respond;
+pub mod shard;
 pub mod sweep;
 pub mod traceroute;
 

@@ -34,6 +34,9 @@ pub struct Options {
     pub timeout: f64,
     pub retry: i32,
     pub json: bool,
+    /// Probe this shard of the space in its walk order (`None`: every
+    /// address, in address order).
+    pub shard: Option<super::shard::Shard>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -250,6 +253,13 @@ pub fn run(net: &dyn Network, o: &Options, sink: Sink) -> Result<Summary, NetErr
         ));
     }
     let size = total as u64;
+    if let Some(sh) = o.shard.filter(|sh| sh.count == 0 || sh.index >= sh.count) {
+        return Err(NetError::Usage(format!(
+            "shard {} of {}: shards are numbered from 0 to --shards - 1",
+            sh.index, sh.count
+        )));
+    }
+    let walk = o.shard.map(|sh| super::shard::Walk::new(size, sh));
     let summary = Arc::new(Mutex::new(Summary {
         targets: size,
         ..Summary::default()
@@ -273,6 +283,11 @@ pub fn run(net: &dyn Network, o: &Options, sink: Sink) -> Result<Summary, NetErr
             }
         };
         let rtt = reply.time.since(&probe.time) * 1000.0;
+        // JSON lines of a shard say which, so merged shards stay apart
+        let shard = o2
+            .shard
+            .map(|sh| format!(",\"shard\":{}", sh.index))
+            .unwrap_or_default();
         let Ok(mut s) = s2.lock() else { return };
         let line = if let Some((ty, code)) = error {
             s.other_icmp += 1;
@@ -284,7 +299,7 @@ pub fn run(net: &dyn Network, o: &Options, sink: Sink) -> Result<Summary, NetErr
                 (true, _) => format!("ICMPv6 type {ty} code {code}"),
             };
             if o2.json {
-                format!("{{\"type\":\"error\",\"target\":\"{dst}\",\"from\":\"{from}\",\"icmp_type\":{ty},\"icmp_code\":{code},\"message\":\"{what}\"}}")
+                format!("{{\"type\":\"error\",\"target\":\"{dst}\",\"from\":\"{from}\",\"icmp_type\":{ty},\"icmp_code\":{code},\"message\":\"{what}\"{shard}}}")
             } else {
                 format!(
                     "{what} from {from} for {} sent to {dst}",
@@ -296,7 +311,7 @@ pub fn run(net: &dyn Network, o: &Options, sink: Sink) -> Result<Summary, NetErr
             s.replies += 1;
             s.rtt_ms.push(rtt);
             if o2.json {
-                format!("{{\"type\":\"alive\",\"target\":\"{dst}\",\"rtt_ms\":{rtt:.3}}}")
+                format!("{{\"type\":\"alive\",\"target\":\"{dst}\",\"rtt_ms\":{rtt:.3}{shard}}}")
             } else {
                 format!("{dst} is alive")
             }
@@ -313,10 +328,24 @@ pub fn run(net: &dyn Network, o: &Options, sink: Sink) -> Result<Summary, NetErr
         ..SrOptions::default()
     };
     let (base, o3) = (o.base, o.clone());
-    let mut probes = (0..size).map(move |i| probe(&o3, nth(base, i), id));
+    // a shard's size is known once its walk is done: counted as it goes
+    let walked = Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let order: Box<dyn Iterator<Item = u64>> = match walk {
+        Some(w) => {
+            let n = walked.clone();
+            Box::new(w.inspect(move |_| {
+                n.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            }))
+        }
+        None => Box::new(0..size),
+    };
+    let mut probes = order.map(move |i| probe(&o3, nth(base, i), id));
     let r = net.sr(&mut probes, &opts, &mut |_, _| {})?;
     crate::sys::clear_interrupt();
     let mut s = summary.lock().map(|s| s.clone()).unwrap_or_default();
+    if o.shard.is_some() {
+        s.targets = walked.load(std::sync::atomic::Ordering::Relaxed);
+    }
     s.sent = r.sent as u64;
     s.elapsed = r.elapsed.as_secs_f64();
     s.fault = r.fault_warning();
@@ -447,6 +476,7 @@ mod tests {
             timeout: 1.0,
             retry: 0,
             json: false,
+            shard: None,
         };
         let p = probe(&o, nth(b, 5), 9).build();
         assert_eq!(
