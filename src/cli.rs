@@ -279,6 +279,12 @@ pub struct SweepArgs {
     /// the space, as ZMap's); the same seed gives the same order
     #[arg(long)]
     pub seed: Option<u64>,
+    /// Never probe the networks in this file (one CIDR a line, # comments)
+    #[arg(long)]
+    pub exclude_file: Option<String>,
+    /// Probe only the addresses of the networks in this file
+    #[arg(long)]
+    pub include_file: Option<String>,
 }
 
 pub fn sweep(a: SweepArgs) -> i32 {
@@ -307,6 +313,24 @@ pub fn sweep(a: SweepArgs) -> i32 {
             index: a.shard,
             seed,
         }),
+        exclude: match a
+            .exclude_file
+            .as_deref()
+            .map(sweep::read_networks)
+            .transpose()
+        {
+            Ok(v) => v.unwrap_or_default(),
+            Err(e) => return fail(e),
+        },
+        include: match a
+            .include_file
+            .as_deref()
+            .map(sweep::read_networks)
+            .transpose()
+        {
+            Ok(v) => v.unwrap_or_default(),
+            Err(e) => return fail(e),
+        },
     };
     match sweep::run(&System, &o, block_stdout_sink()) {
         Ok(s) if s.fault.is_some() => {

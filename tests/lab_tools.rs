@@ -567,3 +567,60 @@ fn sixteen_shards_of_a_slash16_are_one_sweep() {
     y.sort();
     assert_eq!(x, y, "one seed, one shard");
 }
+
+/// `--exclude-file` and `--include-file`: networks a line, applied before
+/// any probe is sent (the excluded half of a /24 gets no probe at all).
+#[test]
+fn sweep_lists_exclude_and_include_networks() {
+    let Some(lab) = Lab::up("sweep_lists_exclude_and_include_networks") else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let ex = dir.path().join("exclude");
+    std::fs::write(&ex, "# the first half\n198.19.0.0/25\n").expect("write");
+    let inc = dir.path().join("include");
+    std::fs::write(&inc, "198.19.0.10/31\n198.19.0.200\n").expect("write");
+    let run = |flag: &str, file: &std::path::Path| {
+        let o = lab.packsmith(&[
+            "sweep",
+            "198.19.0.0/24",
+            "--timeout",
+            "5",
+            "--json",
+            flag,
+            &file.to_string_lossy(),
+        ]);
+        let mut alive = Vec::new();
+        let mut sent = 0;
+        for line in String::from_utf8_lossy(&o.stdout).lines() {
+            let v: serde_json::Value = serde_json::from_str(line).expect("a JSON line");
+            match v["type"].as_str() {
+                Some("alive") => alive.push(v["target"].as_str().expect("target").to_string()),
+                Some("summary") => sent = v["sent"].as_u64().expect("sent"),
+                _ => {}
+            }
+        }
+        alive.sort_by_key(|a| a.parse::<std::net::Ipv4Addr>().expect("an address"));
+        (alive, sent)
+    };
+    let (alive, sent) = run("--exclude-file", &ex);
+    assert_eq!((alive.len(), sent), (128, 128));
+    assert_eq!(alive.first().map(String::as_str), Some("198.19.0.128"));
+    let (alive, sent) = run("--include-file", &inc);
+    assert_eq!(alive, ["198.19.0.10", "198.19.0.11", "198.19.0.200"]);
+    assert_eq!(sent, 3);
+    // a bad line is a usage error naming it
+    std::fs::write(&ex, "198.19.0.0/25\nlab\n").expect("write");
+    let o = lab.packsmith(&[
+        "sweep",
+        "198.19.0.0/24",
+        "--exclude-file",
+        &ex.to_string_lossy(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        common::text(&o).contains(":2: \"lab\" is not a network"),
+        "{}",
+        common::text(&o)
+    );
+}

@@ -199,6 +199,8 @@ fn ping_traceroute_and_sweep_over_the_in_memory_host() {
             retry: 0,
             json: false,
             shard: None,
+            exclude: Vec::new(),
+            include: Vec::new(),
         };
         let s = sweep::run(&host, &o, sink).expect("sweep runs");
         assert_eq!((s.targets, s.alive), (16, 16), "{net}/{prefix}");

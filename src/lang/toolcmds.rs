@@ -233,6 +233,8 @@ fn c_sweep(interp: &mut Interp, mut a: Args) -> R {
             .clamp(-100, 100) as i32,
         json: false,
         shard: None,
+        exclude: Vec::new(),
+        include: Vec::new(),
     };
     // ZMap's sharding: shards=N, shard=I, seed=S
     let int_kw = |a: &mut Args, k: &str| -> R<Option<i64>> {

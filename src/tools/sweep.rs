@@ -37,6 +37,43 @@ pub struct Options {
     /// Probe this shard of the space in its walk order (`None`: every
     /// address, in address order).
     pub shard: Option<super::shard::Shard>,
+    /// Addresses never probed (`--exclude-file`).
+    pub exclude: Vec<(IpAddr, u8)>,
+    /// When not empty, the only addresses probed (`--include-file`).
+    pub include: Vec<(IpAddr, u8)>,
+}
+
+/// Networks read from a file, one `base/prefix` (or address) a line; `#`
+/// starts a comment. Errors name the file and line.
+pub fn read_networks(path: &str) -> Result<Vec<(IpAddr, u8)>, NetError> {
+    let text =
+        std::fs::read_to_string(path).map_err(|e| NetError::Usage(format!("{path}: {e}")))?;
+    let mut out = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let l = line.split('#').next().unwrap_or("").trim();
+        if l.is_empty() {
+            continue;
+        }
+        out.push(super::ip_net(l).ok_or_else(|| {
+            NetError::Usage(format!(
+                "{path}:{}: {l:?} is not a network like 198.18.0.0/15 or 2001:2::/48",
+                n + 1
+            ))
+        })?);
+    }
+    Ok(out)
+}
+
+/// Whether `a` lies in `base/prefix`.
+fn within(a: IpAddr, (base, prefix): (IpAddr, u8)) -> bool {
+    let (a, b, bits) = match (a, base) {
+        (IpAddr::V4(a), IpAddr::V4(b)) => (u128::from(u32::from(a)), u128::from(u32::from(b)), 32),
+        (IpAddr::V6(a), IpAddr::V6(b)) => (u128::from(a), u128::from(b), 128),
+        _ => return false,
+    };
+    let host = bits - u32::from(prefix.min(bits as u8));
+    let shift = |x: u128| if host >= 128 { 0 } else { x >> host };
+    shift(a) == shift(b)
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -260,6 +297,7 @@ pub fn run(net: &dyn Network, o: &Options, sink: Sink) -> Result<Summary, NetErr
         )));
     }
     let walk = o.shard.map(|sh| super::shard::Walk::new(size, sh));
+    let counted = o.shard.is_some() || !o.exclude.is_empty() || !o.include.is_empty();
     let summary = Arc::new(Mutex::new(Summary {
         targets: size,
         ..Summary::default()
@@ -328,22 +366,28 @@ pub fn run(net: &dyn Network, o: &Options, sink: Sink) -> Result<Summary, NetErr
         ..SrOptions::default()
     };
     let (base, o3) = (o.base, o.clone());
-    // a shard's size is known once its walk is done: counted as it goes
-    let walked = Arc::new(std::sync::atomic::AtomicU64::new(0));
     let order: Box<dyn Iterator<Item = u64>> = match walk {
-        Some(w) => {
-            let n = walked.clone();
-            Box::new(w.inspect(move |_| {
-                n.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            }))
-        }
+        Some(w) => Box::new(w),
         None => Box::new(0..size),
     };
-    let mut probes = order.map(move |i| probe(&o3, nth(base, i), id));
+    // excluded addresses never get a probe; a shard's or a filtered
+    // space's size is known once it is walked: counted as it goes
+    let walked = Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let (n, exclude, include) = (walked.clone(), o.exclude.clone(), o.include.clone());
+    let mut probes = order
+        .map(move |i| nth(base, i))
+        .filter(move |a| {
+            !exclude.iter().any(|&net| within(*a, net))
+                && (include.is_empty() || include.iter().any(|&net| within(*a, net)))
+        })
+        .inspect(move |_| {
+            n.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        })
+        .map(move |a| probe(&o3, a, id));
     let r = net.sr(&mut probes, &opts, &mut |_, _| {})?;
     crate::sys::clear_interrupt();
     let mut s = summary.lock().map(|s| s.clone()).unwrap_or_default();
-    if o.shard.is_some() {
+    if counted {
         s.targets = walked.load(std::sync::atomic::Ordering::Relaxed);
     }
     s.sent = r.sent as u64;
@@ -416,6 +460,38 @@ fn print_summary(o: &Options, s: &Summary, sink: &Sink) {
 mod tests {
     use super::*;
 
+    #[test]
+    fn network_lists() {
+        let a = |s: &str| s.parse::<IpAddr>().expect("addr");
+        assert!(within(a("198.18.3.4"), (a("198.18.0.0"), 15)));
+        assert!(within(a("198.19.255.255"), (a("198.18.0.0"), 15)));
+        assert!(!within(a("198.20.0.0"), (a("198.18.0.0"), 15)));
+        assert!(within(a("1.2.3.4"), (a("0.0.0.0"), 0)));
+        assert!(!within(a("2001:2::1"), (a("198.18.0.0"), 15)));
+        assert!(within(a("2001:2:0:100::5"), (a("2001:2:0:100::"), 120)));
+        assert!(within(a("2001:2::1"), (a("2001:2::1"), 128)));
+        let dir = std::env::temp_dir().join(format!("ps-nets-{}", std::process::id()));
+        let _ = std::fs::create_dir_all(&dir);
+        let f = dir.join("nets");
+        let _ = std::fs::write(
+            &f,
+            "# lab\n198.19.0.0/24\n\n2001:2::/48  # v6\n198.19.1.1\n",
+        );
+        let path = f.to_string_lossy().to_string();
+        assert_eq!(
+            read_networks(&path).expect("reads"),
+            vec![
+                (a("198.19.0.0"), 24),
+                (a("2001:2::"), 48),
+                (a("198.19.1.1"), 32)
+            ]
+        );
+        let _ = std::fs::write(&f, "198.19.0.0/24\nnot-a-net\n");
+        let e = read_networks(&path).expect_err("line 2");
+        assert!(e.to_string().contains(":2: \"not-a-net\""), "{e}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
     /// The bytes fast path reads what the dissector reads.
     #[test]
     fn replies_read_from_bytes_as_dissected() {
@@ -477,6 +553,8 @@ mod tests {
             retry: 0,
             json: false,
             shard: None,
+            exclude: Vec::new(),
+            include: Vec::new(),
         };
         let p = probe(&o, nth(b, 5), 9).build();
         assert_eq!(
