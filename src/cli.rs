@@ -287,6 +287,11 @@ pub struct SweepArgs {
     pub include_file: Option<String>,
 }
 
+/// The networks of an `--exclude-file`/`--include-file` (none without one).
+fn networks(file: Option<&str>) -> Result<Vec<(IpAddr, u8)>, i32> {
+    file.map_or(Ok(Vec::new()), |f| sweep::read_networks(f).map_err(fail))
+}
+
 pub fn sweep(a: SweepArgs) -> i32 {
     let Some((base, prefix)) = crate::tools::ip_net(&a.network) else {
         eprintln!(
@@ -313,23 +318,13 @@ pub fn sweep(a: SweepArgs) -> i32 {
             index: a.shard,
             seed,
         }),
-        exclude: match a
-            .exclude_file
-            .as_deref()
-            .map(sweep::read_networks)
-            .transpose()
-        {
-            Ok(v) => v.unwrap_or_default(),
-            Err(e) => return fail(e),
+        exclude: match networks(a.exclude_file.as_deref()) {
+            Ok(v) => v,
+            Err(c) => return c,
         },
-        include: match a
-            .include_file
-            .as_deref()
-            .map(sweep::read_networks)
-            .transpose()
-        {
-            Ok(v) => v.unwrap_or_default(),
-            Err(e) => return fail(e),
+        include: match networks(a.include_file.as_deref()) {
+            Ok(v) => v,
+            Err(c) => return c,
         },
     };
     match sweep::run(&System, &o, block_stdout_sink()) {

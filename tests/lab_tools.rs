@@ -486,6 +486,14 @@ fn host_names_resolve_and_print_as_iputils_and_traceroute() {
     );
 }
 
+/// The JSON objects a `--json` run printed, one a line.
+fn json_lines(o: &std::process::Output) -> Vec<serde_json::Value> {
+    String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect()
+}
+
 /// ZMap's sharding, simulated: 16 shards of the /16 run as 16 processes
 /// with one seed find exactly the hosts one unsharded sweep finds, each once,
 /// and each shard's JSON lines say which shard they came from.
@@ -520,15 +528,14 @@ fn sixteen_shards_of_a_slash16_are_one_sweep() {
             "2026",
             "--json",
         ]);
-        for line in String::from_utf8_lossy(&o.stdout).lines() {
-            let v: serde_json::Value = serde_json::from_str(line).expect("a JSON line");
+        for v in json_lines(&o) {
             match v["type"].as_str() {
                 Some("alive") => {
-                    assert_eq!(v["shard"], i, "{line}");
+                    assert_eq!(v["shard"], i, "{v}");
                     merged.push(v["target"].as_str().expect("target").to_string());
                 }
                 Some("summary") => targets += v["targets"].as_u64().expect("targets"),
-                _ => panic!("shard {i}: {line}"),
+                _ => panic!("shard {i}: {v}"),
             }
         }
     }
@@ -592,8 +599,7 @@ fn sweep_lists_exclude_and_include_networks() {
         ]);
         let mut alive = Vec::new();
         let mut sent = 0;
-        for line in String::from_utf8_lossy(&o.stdout).lines() {
-            let v: serde_json::Value = serde_json::from_str(line).expect("a JSON line");
+        for v in json_lines(&o) {
             match v["type"].as_str() {
                 Some("alive") => alive.push(v["target"].as_str().expect("target").to_string()),
                 Some("summary") => sent = v["sent"].as_u64().expect("sent"),

@@ -565,7 +565,7 @@ impl Network for Offline {
         Vec::new()
     }
     fn lookup(&self, _name: &str, _family: names::Family) -> Result<names::Resolved, String> {
-        Err("this interpreter has no network (it only builds and reads packets)".into())
+        Err(offline().to_string())
     }
     fn namer(&self) -> names::Namer {
         std::sync::Arc::new(|_| None)

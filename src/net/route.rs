@@ -141,18 +141,21 @@ impl Route {
     }
 
     fn matches(&self, dst: IpAddr) -> bool {
-        match (self.dest, dst) {
-            (IpAddr::V4(d), IpAddr::V4(x)) => same_net(
-                u128::from(u32::from(d)),
-                u128::from(u32::from(x)),
-                self.prefix,
-                32,
-            ),
-            (IpAddr::V6(d), IpAddr::V6(x)) => {
-                same_net(u128::from(d), u128::from(x), self.prefix, 128)
-            }
-            _ => false,
-        }
+        in_network(dst, (self.dest, self.prefix))
+    }
+}
+
+/// Whether `a` lies in `base/prefix` (never across families).
+pub fn in_network(a: IpAddr, (base, prefix): (IpAddr, u8)) -> bool {
+    match (base, a) {
+        (IpAddr::V4(d), IpAddr::V4(x)) => same_net(
+            u128::from(u32::from(d)),
+            u128::from(u32::from(x)),
+            prefix,
+            32,
+        ),
+        (IpAddr::V6(d), IpAddr::V6(x)) => same_net(u128::from(d), u128::from(x), prefix, 128),
+        _ => false,
     }
 }
 

@@ -149,13 +149,7 @@ pub fn value_repr(l: &Layer, f: &Field, v: &Value) -> String {
             format!("[{}]", parts.join(", "))
         }
         Value::Tlvs(t) => tlvs_repr(tlv_defs(l, f), t),
-        Value::Addrs(a) => {
-            let k = match f.kind_for(l) {
-                Kind::AddrList(k, _) => k,
-                _ => &super::kinds::IPV4,
-            };
-            addrs_repr(k, a)
-        }
+        Value::Addrs(a) => addrs_repr(list_kind(l, f), a),
         Value::Gen(g) => g.describe(&|x| value_repr(l, f, x)),
         Value::Rand(r) => format!("<{}>", r.describe()),
     }
@@ -616,28 +610,27 @@ pub fn py_repr(text: &str) -> String {
 }
 
 /// Python's repr of Scapy's default for a field (`64`, `None`, `'0.0.0.0'`,
-/// `b''`, `<Flag 2 (S)>`).
+/// `b''`, `<Flag 2 (S)>`), as Scapy declares it where that differs.
 fn default_py(l: &Layer, f: &Field) -> String {
-    if let Some(d) = f.scapy.default {
-        return d.to_string();
-    }
-    match f.default {
-        Default::Auto => "None".into(),
-        Default::Bytes(b) => bytes_repr(b),
-        Default::Empty => "[]".into(),
-        Default::Addrs(a) => addrs_py(l, f, a),
-        Default::Int(_) | Default::NowMs => int_py(l, f, default_int(f)),
+    match f.scapy.default {
+        Some(d) => d.to_string(),
+        None => default_repr_py(l, f),
     }
 }
 
 /// Python's repr of an address list: `['2001:2::a']`.
 fn addrs_py(l: &Layer, f: &Field, a: &[u128]) -> String {
-    let k = match f.kind_for(l) {
-        Kind::AddrList(k, _) => k,
-        _ => &super::kinds::IPV4,
-    };
+    let k = list_kind(l, f);
     let parts: Vec<String> = a.iter().map(|x| format!("'{}'", (k.format)(*x))).collect();
     format!("[{}]", parts.join(", "))
+}
+
+/// The address kind of an address-list field.
+fn list_kind(l: &Layer, f: &Field) -> &'static super::kinds::AddrKind {
+    match f.kind_for(l) {
+        Kind::AddrList(k, _) => k,
+        _ => &super::kinds::IPV4,
+    }
 }
 
 /// Python's repr of an integer field's value as Scapy holds it: the number
@@ -659,31 +652,23 @@ fn value_py(p: &Packet, li: usize, fi: usize) -> String {
     let f = &l.def.fields[fi];
     match l.get(fi) {
         Some(Value::Int(n)) => int_py(l, f, *n),
-        Some(Value::Options(opts)) => {
-            let parts: Vec<String> = opts
-                .iter()
-                .map(|o| repr(&Packet::from_layer(o.clone())))
-                .collect();
-            format!("[{}]", parts.join(", "))
-        }
         Some(Value::Addrs(a)) => addrs_py(l, f, a),
         Some(v) => value_repr(l, f, v),
         None => match p.overload(li, fi).or_else(|| l.auto_value(fi)) {
             Some(v) => int_py(l, f, v),
-            None => match f.default {
-                Default::Auto => "None".into(),
-                _ => default_repr_py(l, f),
-            },
+            None => default_repr_py(l, f),
         },
     }
 }
 
+/// Python's repr of a field's default value.
 fn default_repr_py(l: &Layer, f: &Field) -> String {
     match f.default {
-        Default::Int(_) | Default::NowMs => int_py(l, f, default_int(f)),
+        Default::Auto => "None".into(),
+        Default::Bytes(b) => bytes_repr(b),
         Default::Empty => "[]".into(),
         Default::Addrs(a) => addrs_py(l, f, a),
-        _ => default_repr(l, f),
+        Default::Int(_) | Default::NowMs => int_py(l, f, default_int(f)),
     }
 }
 

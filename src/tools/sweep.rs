@@ -6,6 +6,7 @@
 
 use super::Sink;
 use crate::layers::{icmp::ICMP, icmpv6, tcp::TCP};
+use crate::net::route::in_network;
 use crate::net::{NetError, Network, Observer, SrOptions};
 use crate::packet::{Layer, Packet, Value, WirePacket};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
@@ -62,18 +63,6 @@ pub fn read_networks(path: &str) -> Result<Vec<(IpAddr, u8)>, NetError> {
         })?);
     }
     Ok(out)
-}
-
-/// Whether `a` lies in `base/prefix`.
-fn within(a: IpAddr, (base, prefix): (IpAddr, u8)) -> bool {
-    let (a, b, bits) = match (a, base) {
-        (IpAddr::V4(a), IpAddr::V4(b)) => (u128::from(u32::from(a)), u128::from(u32::from(b)), 32),
-        (IpAddr::V6(a), IpAddr::V6(b)) => (u128::from(a), u128::from(b), 128),
-        _ => return false,
-    };
-    let host = bits - u32::from(prefix.min(bits as u8));
-    let shift = |x: u128| if host >= 128 { 0 } else { x >> host };
-    shift(a) == shift(b)
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -377,8 +366,8 @@ pub fn run(net: &dyn Network, o: &Options, sink: Sink) -> Result<Summary, NetErr
     let mut probes = order
         .map(move |i| nth(base, i))
         .filter(move |a| {
-            !exclude.iter().any(|&net| within(*a, net))
-                && (include.is_empty() || include.iter().any(|&net| within(*a, net)))
+            !exclude.iter().any(|&net| in_network(*a, net))
+                && (include.is_empty() || include.iter().any(|&net| in_network(*a, net)))
         })
         .inspect(move |_| {
             n.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -463,13 +452,13 @@ mod tests {
     #[test]
     fn network_lists() {
         let a = |s: &str| s.parse::<IpAddr>().expect("addr");
-        assert!(within(a("198.18.3.4"), (a("198.18.0.0"), 15)));
-        assert!(within(a("198.19.255.255"), (a("198.18.0.0"), 15)));
-        assert!(!within(a("198.20.0.0"), (a("198.18.0.0"), 15)));
-        assert!(within(a("1.2.3.4"), (a("0.0.0.0"), 0)));
-        assert!(!within(a("2001:2::1"), (a("198.18.0.0"), 15)));
-        assert!(within(a("2001:2:0:100::5"), (a("2001:2:0:100::"), 120)));
-        assert!(within(a("2001:2::1"), (a("2001:2::1"), 128)));
+        assert!(in_network(a("198.18.3.4"), (a("198.18.0.0"), 15)));
+        assert!(in_network(a("198.19.255.255"), (a("198.18.0.0"), 15)));
+        assert!(!in_network(a("198.20.0.0"), (a("198.18.0.0"), 15)));
+        assert!(in_network(a("1.2.3.4"), (a("0.0.0.0"), 0)));
+        assert!(!in_network(a("2001:2::1"), (a("198.18.0.0"), 15)));
+        assert!(in_network(a("2001:2:0:100::5"), (a("2001:2:0:100::"), 120)));
+        assert!(in_network(a("2001:2::1"), (a("2001:2::1"), 128)));
         let dir = std::env::temp_dir().join(format!("ps-nets-{}", std::process::id()));
         let _ = std::fs::create_dir_all(&dir);
         let f = dir.join("nets");
